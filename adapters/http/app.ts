@@ -1,0 +1,64 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { AppError, isAppError } from "../../core/errors.ts";
+import { errorResponse } from "./errors.ts";
+import { apiAuth } from "./middleware/api-auth.ts";
+import { requestContext } from "./middleware/request-context.ts";
+import { securityHeaders } from "./middleware/security.ts";
+import { registerAdminRoutes } from "./routes/admin.ts";
+import { registerHealthRoutes } from "./routes/health.ts";
+import { registerLinkRoutes } from "./routes/links.ts";
+import { registerSessionRoutes } from "./routes/session.ts";
+import type { AppEnv, Services } from "./services.ts";
+import { loadSession } from "./sessions.ts";
+
+/** Builds the HTTP app over ready-made services; runtime-neutral (Node and Workers entry points wrap it). */
+export function createApp(services: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use("*", requestContext(services), securityHeaders);
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: services.config.BATON_MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError("payload_too_large", "The request body is too large.", {
+          messageKey: "error.payload_too_large",
+          params: { limit: services.config.BATON_MAX_BODY_BYTES },
+        });
+      },
+    }),
+  );
+
+  registerHealthRoutes(app);
+
+  // Everything below needs a migrated database.
+  app.use("*", async (c, next) => {
+    if (services.readiness.migrations !== "current") {
+      throw new AppError("not_ready", "Baton is starting up.", { messageKey: "error.not_ready" });
+    }
+    await next();
+  });
+  app.use("*", loadSession);
+  app.use("/api/*", apiAuth);
+
+  registerSessionRoutes(app);
+  registerAdminRoutes(app);
+  registerLinkRoutes(app);
+
+  app.notFound((c) => errorResponse(c, new AppError("not_found", "", { messageKey: "error.not_found" })));
+  app.onError((error, c) => {
+    if (isAppError(error)) return errorResponse(c, error);
+    if (error instanceof HTTPException && error.status < 500) {
+      const code = error.status === 413 ? "payload_too_large" : error.status === 401 ? "unauthorized" : "bad_request";
+      return errorResponse(c, new AppError(code, error.message || "The request is not valid."));
+    }
+    services.logger.error(
+      { requestId: c.get("requestId"), route: c.req.routePath, err: { name: error.name, message: error.message, stack: error.stack } },
+      "unhandled error",
+    );
+    return errorResponse(c, new AppError("internal", "", { messageKey: "error.internal" }));
+  });
+  return app;
+}

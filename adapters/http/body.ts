@@ -1,0 +1,26 @@
+import type { Context } from "hono";
+import type { z } from "zod";
+import { AppError } from "../../core/errors.ts";
+import type { AppEnv } from "./services.ts";
+
+/** Parses a JSON body against a schema: malformed JSON or a wrong shape is a 400 with the issues. */
+export async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
+  const text = await c.req.text(); // a body over the limit throws here, and becomes a 413
+  let raw: unknown;
+  try {
+    raw = text.trim() === "" ? {} : JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request", "The request body is not valid JSON.", { messageKey: "error.bad_json" });
+  }
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    throw new AppError("bad_request", "The request body does not have the expected fields.", {
+      details: result.error.issues.map((issue) => ({
+        path: issue.path.join("."),
+        code: issue.code,
+        message: issue.message,
+      })),
+    });
+  }
+  return result.data;
+}

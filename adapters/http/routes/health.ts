@@ -1,0 +1,34 @@
+import { sql } from "drizzle-orm";
+import type { Hono } from "hono";
+import type { AppEnv } from "../services.ts";
+
+export function registerHealthRoutes(app: Hono<AppEnv>): void {
+  app.get("/healthz", (c) => c.json({ status: "ok" }, 200, { "cache-control": "no-store" }));
+
+  app.get("/readyz", async (c) => {
+    const { database, readiness } = c.get("services");
+    let databaseOk = false;
+    try {
+      await database.query(sql`select 1 as ok`);
+      databaseOk = true;
+    } catch {
+      databaseOk = false;
+    }
+    const ready = databaseOk && readiness.migrations === "current";
+    return c.json(
+      {
+        ready,
+        database: databaseOk ? "ok" : "unreachable",
+        migrations: readiness.migrations,
+        ...(readiness.detail ? { detail: readiness.detail } : {}),
+      },
+      ready ? 200 : 503,
+      { "cache-control": "no-store" },
+    );
+  });
+
+  app.get("/.well-known/jwks.json", (c) => {
+    const { keys } = c.get("services");
+    return c.json({ keys: [keys.signing.publicJwk] }, 200, { "cache-control": "public, max-age=300" });
+  });
+}

@@ -1,0 +1,102 @@
+import { randomBytes } from "node:crypto";
+import type { Logger } from "pino";
+import { type Clock, systemClock } from "../../core/ports.ts";
+import { type Database, openDatabase } from "../../db/client.ts";
+import { acquireDataDirLock, type DataDirLock } from "../../db/data-dir-lock.ts";
+import type { SeedSet } from "../../db/seeds/seed.ts";
+import type { Config } from "./config.ts";
+import { surfaceStatus } from "./config.ts";
+import { loadKeys } from "./keys.ts";
+import { createLinkActionRegistry, type LinkAction } from "./links/actions.ts";
+import { loginAction } from "./links/login-action.ts";
+import { createLinkTokens } from "./links/tokens.ts";
+import { createOperations } from "./operations.ts";
+import type { Services } from "./services.ts";
+
+export type RuntimeOptions = {
+  logger: Logger;
+  holder: "server" | "cli";
+  clock?: Clock;
+  seeds?: readonly SeedSet[];
+  linkActions?: readonly LinkAction[];
+  remoteAddress?: (raw: unknown) => string | undefined;
+};
+
+export type Runtime = {
+  services: Services;
+  lock: DataDirLock | undefined;
+  /** Applies pending migrations (a backup first if there is data), then the demo seeds; flips readiness. */
+  prepare(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/** Logs, once at start, which surfaces are on and which variables turn the others on. */
+export function logSurfaces(config: Config, logger: Logger): void {
+  for (const s of surfaceStatus(config)) {
+    if (s.enabled) logger.info({ surface: s.surface }, `${s.surface} is on`);
+    else logger.info({ surface: s.surface, missing: s.missing }, `${s.surface} is off; set ${s.missing.join(", ")} to turn it on`);
+  }
+}
+
+/** Opens what a process needs to serve: the data-folder lock, the keys, the database and the services. */
+export async function openRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
+  const { logger } = options;
+  const clock = options.clock ?? systemClock;
+  const lock = config.database.kind === "pglite" ? acquireDataDirLock(config.database.dataDir, options.holder) : undefined;
+  let database: Database | undefined;
+  try {
+    const keys = await loadKeys(config);
+    if (keys.source.signing === "generated" || keys.source.encryption === "generated") {
+      logger.warn({ keysDir: config.BATON_KEYS_DIR }, "generated new keys; back up this folder separately from the data");
+    }
+    database =
+      config.database.kind === "pglite"
+        ? await openDatabase({ kind: "pglite", dataDir: config.database.dataDir })
+        : await openDatabase({ kind: "postgres", url: config.database.url });
+    const openedDatabase = database;
+    const services: Services = {
+      config,
+      database: openedDatabase,
+      keys,
+      logger,
+      clock,
+      readiness: { migrations: "pending" },
+      linkTokens: createLinkTokens({ keys, clock, publicUrl: config.publicUrl }),
+      linkActions: createLinkActionRegistry([loginAction, ...(options.linkActions ?? [])]),
+      operations: createOperations({
+        config,
+        database: openedDatabase,
+        logger,
+        ...(options.seeds ? { seeds: options.seeds } : {}),
+      }),
+      ...(options.holder === "server" ? { cliSecret: randomBytes(32).toString("base64url") } : {}),
+      remoteAddress: options.remoteAddress ?? (() => undefined),
+    };
+    return {
+      services,
+      lock,
+      async prepare() {
+        try {
+          const state = await services.operations.migrate();
+          services.readiness.migrations = state.pending.length === 0 ? "current" : "pending";
+        } catch (error) {
+          services.readiness.migrations = "failed";
+          services.readiness.detail = "migrations failed; see the log";
+          throw error;
+        }
+        if (config.demo) {
+          const report = await services.operations.seed((message) => logger.info(message));
+          if (report.applied.length > 0) logger.info({ applied: report.applied }, "demo data loaded");
+        }
+      },
+      async close() {
+        await openedDatabase.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    await database?.close().catch(() => {});
+    lock?.release();
+    throw error;
+  }
+}

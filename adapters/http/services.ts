@@ -1,0 +1,51 @@
+import type { Logger } from "pino";
+import type { Clock } from "../../core/ports.ts";
+import type { Database } from "../../db/client.ts";
+import type { Config } from "./config.ts";
+import type { Keys } from "./keys.ts";
+import type { LinkActionRegistry } from "./links/actions.ts";
+import type { LinkTokens } from "./links/tokens.ts";
+import type { Operations } from "./operations.ts";
+
+/** Whether the database is ready to serve requests. */
+export type Readiness = {
+  migrations: "pending" | "current" | "failed";
+  detail?: string;
+};
+
+/** Everything a request handler may use, built once at start-up by the entry point. */
+export type Services = {
+  config: Config;
+  database: Database;
+  keys: Keys;
+  logger: Logger;
+  clock: Clock;
+  readiness: Readiness;
+  linkTokens: LinkTokens;
+  linkActions: LinkActionRegistry;
+  operations: Operations;
+  /** A per-run secret that lets the local CLI use the admin API (loopback only). */
+  cliSecret?: string;
+  /** The TCP peer of a request; runtime-specific. */
+  remoteAddress(raw: unknown): string | undefined;
+};
+
+/** Who is acting on a request. */
+export type Auth = {
+  principal: string;
+  scopes: readonly string[];
+  via: "api-key" | "admin-token" | "cli" | "session";
+  keyId?: string;
+};
+
+export type SessionInfo = { principal: string; idHash: string; csrfToken: string };
+
+export type AppEnv = {
+  Variables: {
+    services: Services;
+    requestId: string;
+    auth: Auth | undefined;
+    session: SessionInfo | undefined;
+    clientIp: string | undefined;
+  };
+};
