@@ -1,0 +1,19 @@
+import postgres from "postgres";
+
+/** Drops the per-worker databases that PostgreSQL test runs create (`baton_t_*`). */
+async function dropTestDatabases(url: string): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql<{ datname: string }[]>`select datname from pg_database where datname like 'baton\\_t\\_%'`;
+    for (const { datname } of rows) await sql.unsafe(`drop database if exists "${datname}" with (force)`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+export async function setup(): Promise<() => Promise<void>> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) return async () => {};
+  await dropTestDatabases(url);
+  return () => dropTestDatabases(url);
+}
