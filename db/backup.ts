@@ -7,7 +7,10 @@ import { type Database, pgliteDirectory } from "./client.ts";
 export type BackupResult = { file: string; bytes: number };
 
 function stamp(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
 }
 
 /** Backups are named `baton-<utc time>-<reason>.<ext>`; PGlite dumps are .tar.gz, pg_dump files .dump. */
@@ -26,12 +29,16 @@ function run(command: string, args: string[]): Promise<void> {
     child.on("error", (error: NodeJS.ErrnoException) =>
       reject(
         error.code === "ENOENT"
-          ? new Error(`${command} was not found: install the PostgreSQL client tools (Debian: postgresql-client).`)
+          ? new Error(
+              `${command} was not found: install the PostgreSQL client tools (Debian: postgresql-client).`,
+            )
           : error,
       ),
     );
     child.on("close", (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} failed (exit ${code}): ${stderr.trim().slice(0, 500)}`)),
+      code === 0
+        ? resolve()
+        : reject(new Error(`${command} failed (exit ${code}): ${stderr.trim().slice(0, 500)}`)),
     );
   });
 }
@@ -42,7 +49,10 @@ export async function backupDatabase(
   options: { backupDir: string; reason: string; url?: string; now?: Date },
 ): Promise<BackupResult> {
   await mkdir(options.backupDir, { recursive: true, mode: 0o700 });
-  const file = path.join(options.backupDir, backupFileName(database.kind, options.reason, options.now ?? new Date()));
+  const file = path.join(
+    options.backupDir,
+    backupFileName(database.kind, options.reason, options.now ?? new Date()),
+  );
   const partial = `${file}.partial`;
   if (database.kind === "pglite") {
     if (!database.pglite) throw new Error("no embedded engine to dump");
@@ -84,7 +94,9 @@ export async function restorePglite(
   } catch (error) {
     await rm(target, { recursive: true, force: true });
     if (moved) await rename(previous, target);
-    throw new Error(`The backup ${file} could not be loaded; the database was left as it was. (${String(error)})`);
+    throw new Error(
+      `The backup ${file} could not be loaded; the database was left as it was. (${String(error)})`,
+    );
   }
   return { previous: moved ? previous : undefined };
 }
@@ -92,5 +104,12 @@ export async function restorePglite(
 /** Restores a pg_dump backup into the PostgreSQL at `url`, replacing Baton's objects, in one transaction. */
 export async function restorePostgres(url: string, file: string): Promise<void> {
   await stat(file);
-  await run("pg_restore", ["--clean", "--if-exists", "--no-owner", "--single-transaction", `--dbname=${url}`, file]);
+  await run("pg_restore", [
+    "--clean",
+    "--if-exists",
+    "--no-owner",
+    "--single-transaction",
+    `--dbname=${url}`,
+    file,
+  ]);
 }

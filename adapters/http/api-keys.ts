@@ -17,7 +17,12 @@ export type NewApiKey = { name: string; principal: string; scopes: string[] };
 export type CreatedApiKey = NewApiKey & { id: string; key: string; createdAt: string };
 
 /** Checks a new key's fields by the rules (422 for a rule broken), then stores it hashed. */
-export async function createApiKey(db: Db, input: NewApiKey, createdBy: string, now: Date): Promise<CreatedApiKey> {
+export async function createApiKey(
+  db: Db,
+  input: NewApiKey,
+  createdBy: string,
+  now: Date,
+): Promise<CreatedApiKey> {
   const name = input.name.trim();
   if (name.length === 0 || name.length > 100) {
     throw new AppError("unprocessable", "name must be 1 to 100 characters.");
@@ -46,7 +51,14 @@ export async function createApiKey(db: Db, input: NewApiKey, createdBy: string, 
     createdBy,
     createdAt: now,
   });
-  return { id, name, principal: input.principal, scopes, key: `bk_${id}_${secret}`, createdAt: now.toISOString() };
+  return {
+    id,
+    name,
+    principal: input.principal,
+    scopes,
+    key: `bk_${id}_${secret}`,
+    createdAt: now.toISOString(),
+  };
 }
 
 /** The key's row when `presented` is a live key, else undefined. */

@@ -34,7 +34,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerHealthRoutes(app);
 
   // Everything below needs a migrated database.
-  app.use("*", async (c, next) => {
+  app.use("*", async (_c, next) => {
     if (services.readiness.migrations !== "current") {
       throw new AppError("not_ready", "Baton is starting up.", { messageKey: "error.not_ready" });
     }
@@ -51,11 +51,16 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.onError((error, c) => {
     if (isAppError(error)) return errorResponse(c, error);
     if (error instanceof HTTPException && error.status < 500) {
-      const code = error.status === 413 ? "payload_too_large" : error.status === 401 ? "unauthorized" : "bad_request";
+      const code =
+        error.status === 413 ? "payload_too_large" : error.status === 401 ? "unauthorized" : "bad_request";
       return errorResponse(c, new AppError(code, error.message || "The request is not valid."));
     }
     services.logger.error(
-      { requestId: c.get("requestId"), route: c.req.routePath, err: { name: error.name, message: error.message, stack: error.stack } },
+      {
+        requestId: c.get("requestId"),
+        route: c.req.routePath,
+        err: { name: error.name, message: error.message, stack: error.stack },
+      },
       "unhandled error",
     );
     return errorResponse(c, new AppError("internal", "", { messageKey: "error.internal" }));

@@ -10,7 +10,9 @@ export async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: 
   try {
     raw = text.trim() === "" ? {} : JSON.parse(text);
   } catch {
-    throw new AppError("bad_request", "The request body is not valid JSON.", { messageKey: "error.bad_json" });
+    throw new AppError("bad_request", "The request body is not valid JSON.", {
+      messageKey: "error.bad_json",
+    });
   }
   const result = schema.safeParse(raw);
   if (!result.success) {

@@ -51,7 +51,10 @@ const url = (protocols: readonly string[]) =>
       return;
     }
     if (!protocols.includes(parsed.protocol)) {
-      ctx.addIssue({ code: "custom", message: `must start with ${protocols.map((p) => `${p}//`).join(" or ")}` });
+      ctx.addIssue({
+        code: "custom",
+        message: `must start with ${protocols.map((p) => `${p}//`).join(" or ")}`,
+      });
     }
   });
 
@@ -122,12 +125,16 @@ const envSchema = z.object({
   }),
   BATON_TRUSTED_PROXIES: list.superRefine((items, ctx) => {
     for (const item of items) {
-      if (!isIpOrCidr(item)) ctx.addIssue({ code: "custom", message: `"${item}" is not an IP address or CIDR range` });
+      if (!isIpOrCidr(item))
+        ctx.addIssue({ code: "custom", message: `"${item}" is not an IP address or CIDR range` });
     }
   }),
-  BATON_SIGNING_KEY: optionalText.refine((v) => v === undefined || v.includes("-----BEGIN PRIVATE KEY-----"), {
-    message: "must be an Ed25519 private key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)",
-  }),
+  BATON_SIGNING_KEY: optionalText.refine(
+    (v) => v === undefined || v.includes("-----BEGIN PRIVATE KEY-----"),
+    {
+      message: "must be an Ed25519 private key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----)",
+    },
+  ),
   BATON_ENCRYPTION_KEY: optionalText.refine(
     (v) => v === undefined || (/^[A-Za-z0-9+/_-]+={0,2}$/.test(v) && Buffer.from(v, "base64").length === 32),
     { message: "must be 32 random bytes in base64 (try: openssl rand -base64 32)" },
@@ -207,7 +214,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const variable = String(issue.path[0] ?? "environment");
-      const message = secretVariables.has(variable) ? issue.message.replace(/"[^"]*"/g, "(hidden)") : issue.message;
+      const message = secretVariables.has(variable)
+        ? issue.message.replace(/"[^"]*"/g, "(hidden)")
+        : issue.message;
       return { variable, message };
     });
     throw new ConfigError(problems);
@@ -251,7 +260,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     database: embedded
       ? { kind: "pglite", dataDir: parsed.BATON_DATA_DIR }
       : { kind: "postgres", url: parsed.DATABASE_URL as string },
-    publicUrl: parsed.BATON_PUBLIC_URL ?? `http://${hostForUrl === "0.0.0.0" ? "127.0.0.1" : hostForUrl}:${parsed.PORT}`,
+    publicUrl:
+      parsed.BATON_PUBLIC_URL ??
+      `http://${hostForUrl === "0.0.0.0" ? "127.0.0.1" : hostForUrl}:${parsed.PORT}`,
     demo: embedded && listensOnLoopback && parsed.BATON_DEMO !== false,
     listensOnLoopback,
   };
@@ -261,7 +272,10 @@ type SurfaceRequirement = { surface: string; variables: readonly (keyof ParsedEn
 
 const surfaceRequirements: readonly SurfaceRequirement[] = [
   { surface: "slack", variables: ["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN"] },
-  { surface: "lark", variables: ["LARK_APP_ID", "LARK_APP_SECRET", "LARK_ENCRYPT_KEY", "LARK_VERIFICATION_TOKEN"] },
+  {
+    surface: "lark",
+    variables: ["LARK_APP_ID", "LARK_APP_SECRET", "LARK_ENCRYPT_KEY", "LARK_VERIFICATION_TOKEN"],
+  },
   { surface: "dingtalk", variables: ["DINGTALK_APP_KEY", "DINGTALK_APP_SECRET", "DINGTALK_ROBOT_CODE"] },
   { surface: "teams", variables: ["TEAMS_APP_ID"] },
   { surface: "email", variables: ["SMTP_URL", "MAIL_FROM"] },
@@ -277,7 +291,8 @@ export type SurfaceStatus = { surface: string; enabled: boolean; missing: string
 export function surfaceStatus(config: Config): SurfaceStatus[] {
   return surfaceRequirements.map(({ surface, variables }) => {
     const missing = variables.filter((v) => config[v] === undefined || config[v] === "").map(String);
-    if (surface === "teams" && config.TEAMS_ALLOW_UNAUTHENTICATED) return { surface, enabled: true, missing: [] };
+    if (surface === "teams" && config.TEAMS_ALLOW_UNAUTHENTICATED)
+      return { surface, enabled: true, missing: [] };
     if (surface === "teams" && config.TEAMS_APP_ID && !config.TEAMS_APP_PASSWORD)
       return { surface, enabled: false, missing: ["TEAMS_APP_PASSWORD"] };
     return { surface, enabled: missing.length === 0, missing };

@@ -26,7 +26,9 @@ export function errorResponse(c: Context<AppEnv>, error: AppError): Response {
   const locale = requestLocale(c);
   const key = error.messageKey ?? (error.message ? undefined : `error.${error.code}`);
   const message =
-    key && isMessageKey(key) ? translate(locale, key, { ...error.params, requestId: c.get("requestId") }) : error.message;
+    key && isMessageKey(key)
+      ? translate(locale, key, { ...error.params, requestId: c.get("requestId") })
+      : error.message;
   const body: { error: { code: ErrorCode; message: string; details?: unknown; requestId: string } } = {
     error: { code: error.code, message, requestId: c.get("requestId") },
   };

@@ -15,7 +15,10 @@ export type Keys = {
     fingerprint: string;
   };
   encryption: { kid: string; key: Uint8Array };
-  source: { signing: "environment" | "generated" | "keys-dir"; encryption: "environment" | "generated" | "keys-dir" };
+  source: {
+    signing: "environment" | "generated" | "keys-dir";
+    encryption: "environment" | "generated" | "keys-dir";
+  };
 };
 
 export class KeyError extends Error {

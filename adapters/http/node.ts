@@ -26,12 +26,18 @@ async function main(): Promise<void> {
     remoteAddress: (env) => (env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress,
   });
   const app = createApp(runtime.services);
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info: AddressInfo) => {
-    const host = info.family === "IPv6" ? `[${info.address}]` : info.address;
-    const adminUrl = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${info.port}`;
-    runtime.lock?.update({ adminUrl, adminSecret: runtime.services.cliSecret });
-    logger.info({ port: info.port, host: config.HOST, database: runtime.services.database.kind }, `Baton listens on ${adminUrl}`);
-  });
+  const server = serve(
+    { fetch: app.fetch, port: config.PORT, hostname: config.HOST },
+    (info: AddressInfo) => {
+      const host = info.family === "IPv6" ? `[${info.address}]` : info.address;
+      const adminUrl = `http://${host === "0.0.0.0" || host === "[::]" ? "127.0.0.1" : host}:${info.port}`;
+      runtime.lock?.update({ adminUrl, adminSecret: runtime.services.cliSecret });
+      logger.info(
+        { port: info.port, host: config.HOST, database: runtime.services.database.kind },
+        `Baton listens on ${adminUrl}`,
+      );
+    },
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

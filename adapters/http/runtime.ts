@@ -34,7 +34,11 @@ export type Runtime = {
 export function logSurfaces(config: Config, logger: Logger): void {
   for (const s of surfaceStatus(config)) {
     if (s.enabled) logger.info({ surface: s.surface }, `${s.surface} is on`);
-    else logger.info({ surface: s.surface, missing: s.missing }, `${s.surface} is off; set ${s.missing.join(", ")} to turn it on`);
+    else
+      logger.info(
+        { surface: s.surface, missing: s.missing },
+        `${s.surface} is off; set ${s.missing.join(", ")} to turn it on`,
+      );
   }
 }
 
@@ -42,12 +46,18 @@ export function logSurfaces(config: Config, logger: Logger): void {
 export async function openRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
-  const lock = config.database.kind === "pglite" ? acquireDataDirLock(config.database.dataDir, options.holder) : undefined;
+  const lock =
+    config.database.kind === "pglite"
+      ? acquireDataDirLock(config.database.dataDir, options.holder)
+      : undefined;
   let database: Database | undefined;
   try {
     const keys = await loadKeys(config);
     if (keys.source.signing === "generated" || keys.source.encryption === "generated") {
-      logger.warn({ keysDir: config.BATON_KEYS_DIR }, "generated new keys; back up this folder separately from the data");
+      logger.warn(
+        { keysDir: config.BATON_KEYS_DIR },
+        "generated new keys; back up this folder separately from the data",
+      );
     }
     database =
       config.database.kind === "pglite"

@@ -28,7 +28,10 @@ export function translate(
 }
 
 /** Both languages at once, for texts that go to people whose locale is unknown. */
-export function translateBoth(key: MessageKey, params: Readonly<Record<string, string | number>> = {}): string {
+export function translateBoth(
+  key: MessageKey,
+  params: Readonly<Record<string, string | number>> = {},
+): string {
   return `${translate("zh-CN", key, params)} / ${translate("en", key, params)}`;
 }
 

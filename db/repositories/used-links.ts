@@ -6,7 +6,11 @@ export function usedLinkRepository(db: Db) {
   return {
     /** Records the link as used; false when it was used before (the caller's transaction then rolls back). */
     async markUsed(row: { jti: string; purpose: string; principal: string; usedAt: Date; expiresAt: Date }) {
-      const rows = await db.insert(usedLinks).values(row).onConflictDoNothing().returning({ jti: usedLinks.jti });
+      const rows = await db
+        .insert(usedLinks)
+        .values(row)
+        .onConflictDoNothing()
+        .returning({ jti: usedLinks.jti });
       return rows.length > 0;
     },
     async isUsed(jti: string): Promise<boolean> {

@@ -53,6 +53,8 @@ export async function installationFacts(database: Database, demoWanted: boolean)
 }
 
 export async function countRows(database: Database, table: string): Promise<number> {
-  const rows = await database.query<{ n: number }>(sql`select count(*)::int as n from ${sql.identifier(table)}`);
+  const rows = await database.query<{ n: number }>(
+    sql`select count(*)::int as n from ${sql.identifier(table)}`,
+  );
   return Number(rows[0]?.n ?? 0);
 }

@@ -4,8 +4,6 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
 import type { Hono } from "hono";
-import type { Clock } from "../../core/ports.ts";
-import type { Database } from "../../db/client.ts";
 import { createApp } from "../../adapters/http/app.ts";
 import { type Config, loadConfig } from "../../adapters/http/config.ts";
 import { loadKeys } from "../../adapters/http/keys.ts";
@@ -15,11 +13,15 @@ import { createLinkTokens } from "../../adapters/http/links/tokens.ts";
 import { createLogger } from "../../adapters/http/logger.ts";
 import { createOperations } from "../../adapters/http/operations.ts";
 import type { AppEnv, Services } from "../../adapters/http/services.ts";
+import type { Clock } from "../../core/ports.ts";
+import type { Database } from "../../db/client.ts";
 
 /** Fresh keys for a test run, in the form the environment carries them. */
 export function testKeyEnv(): { BATON_SIGNING_KEY: string; BATON_ENCRYPTION_KEY: string } {
   return {
-    BATON_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    BATON_SIGNING_KEY: generateKeyPairSync("ed25519")
+      .privateKey.export({ type: "pkcs8", format: "pem" })
+      .toString(),
     BATON_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
   };
 }
@@ -27,7 +29,12 @@ export function testKeyEnv(): { BATON_SIGNING_KEY: string; BATON_ENCRYPTION_KEY:
 /** A clock the test moves by hand. */
 export function manualClock(start = new Date("2026-03-02T02:00:00Z")): Clock & { advance(ms: number): void } {
   let now = start.getTime();
-  return { now: () => new Date(now), advance: (ms) => void (now += ms) };
+  return {
+    now: () => new Date(now),
+    advance: (ms) => {
+      now += ms;
+    },
+  };
 }
 
 export type TestApp = {

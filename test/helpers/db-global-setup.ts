@@ -4,7 +4,9 @@ import postgres from "postgres";
 async function dropTestDatabases(url: string): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    const rows = await sql<{ datname: string }[]>`select datname from pg_database where datname like 'baton\\_t\\_%'`;
+    const rows = await sql<
+      { datname: string }[]
+    >`select datname from pg_database where datname like 'baton\\_t\\_%'`;
     for (const { datname } of rows) await sql.unsafe(`drop database if exists "${datname}" with (force)`);
   } finally {
     await sql.end({ timeout: 5 });

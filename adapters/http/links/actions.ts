@@ -62,5 +62,5 @@ export function safeRedirectPath(value: unknown): string | undefined {
   if (!value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\") || value.length > 512) {
     return undefined;
   }
-  return /[\u0000-\u001f]/.test(value) ? undefined : value;
+  return [...value].some((ch) => ch.charCodeAt(0) < 0x20) ? undefined : value;
 }

@@ -45,8 +45,10 @@ export function createLinkTokens(options: { keys: Keys; clock: Clock; publicUrl:
   const { keys, clock, publicUrl } = options;
   return {
     async issue({ principal, purpose, ttlSeconds, data }) {
-      if (!isPrincipal(principal)) throw new RangeError("principal must look like employee:ID or system:NAME");
-      if (!/^[a-z][a-z0-9.-]{1,63}$/.test(purpose)) throw new RangeError("purpose must be a short lower-case name");
+      if (!isPrincipal(principal))
+        throw new RangeError("principal must look like employee:ID or system:NAME");
+      if (!/^[a-z][a-z0-9.-]{1,63}$/.test(purpose))
+        throw new RangeError("purpose must be a short lower-case name");
       if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > maxLinkLifetimeSeconds) {
         throw new RangeError(`ttlSeconds must be a whole number from 1 to ${maxLinkLifetimeSeconds}`);
       }
@@ -81,7 +83,8 @@ export function createLinkTokens(options: { keys: Keys; clock: Clock; publicUrl:
           purpose,
           jti: String(payload.jti),
           expiresAt: new Date(Number(payload.exp) * 1000),
-          data: data && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : {},
+          data:
+            data && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : {},
         };
       } catch (error) {
         if (error instanceof LinkTokenError) throw error;

@@ -1,12 +1,12 @@
 import type { MiddlewareHandler } from "hono";
 import { type Scope, scopeAllows } from "../../../core/access/scopes.ts";
 import { AppError } from "../../../core/errors.ts";
-import { isLoopbackHost } from "../config.ts";
+import { apiKeyRepository } from "../../../db/repositories/api-keys.ts";
 import { hashSecret, verifyApiKey } from "../api-keys.ts";
 import { normaliseAddress } from "../client-ip.ts";
-import { apiKeyRepository } from "../../../db/repositories/api-keys.ts";
-import { sameToken } from "../sessions.ts";
+import { isLoopbackHost } from "../config.ts";
 import type { AppEnv } from "../services.ts";
+import { sameToken } from "../sessions.ts";
 
 const unauthorized = () =>
   new AppError("unauthorized", "The API key or token is not valid.", { messageKey: "error.bad_credentials" });
@@ -58,7 +58,8 @@ export const apiAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
 export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const auth = c.get("auth");
-    if (!auth) throw new AppError("unauthorized", "Authentication is required.", { messageKey: "error.unauthorized" });
+    if (!auth)
+      throw new AppError("unauthorized", "Authentication is required.", { messageKey: "error.unauthorized" });
     if (!scopeAllows(auth.scopes, scope)) {
       throw new AppError("forbidden", `This API key lacks the scope ${scope}.`, {
         messageKey: "error.missing_scope",

@@ -17,7 +17,11 @@ export function requestContext(services: Services): MiddlewareHandler<AppEnv> {
     c.set("session", undefined);
     c.set(
       "clientIp",
-      clientIp(services.remoteAddress(c.env), c.req.header("x-forwarded-for"), services.config.BATON_TRUSTED_PROXIES),
+      clientIp(
+        services.remoteAddress(c.env),
+        c.req.header("x-forwarded-for"),
+        services.config.BATON_TRUSTED_PROXIES,
+      ),
     );
     await next();
     c.header("x-request-id", requestId);

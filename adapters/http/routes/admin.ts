@@ -92,7 +92,9 @@ export function registerAdminRoutes(app: Hono<AppEnv>): void {
     }
     try {
       const link = await linkTokens.issue(body);
-      return c.json({ url: link.url, expiresAt: link.expiresAt.toISOString() }, 201, { "cache-control": "no-store" });
+      return c.json({ url: link.url, expiresAt: link.expiresAt.toISOString() }, 201, {
+        "cache-control": "no-store",
+      });
     } catch (error) {
       if (error instanceof RangeError) throw new AppError("unprocessable", error.message);
       throw error;

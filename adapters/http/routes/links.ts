@@ -7,10 +7,10 @@ import { usedLinkRepository } from "../../../db/repositories/used-links.ts";
 import { requestLocale, statusOf } from "../errors.ts";
 import type { LinkActionOutcome } from "../links/actions.ts";
 import { type LinkClaims, LinkTokenError } from "../links/tokens.ts";
-import { messagePage, page } from "../pages/layout.ts";
 import { noStore, sameOriginForUnsafeMethods } from "../middleware/security.ts";
-import { openSession, sameToken, setSessionCookie } from "../sessions.ts";
+import { messagePage, page } from "../pages/layout.ts";
 import type { AppEnv } from "../services.ts";
+import { openSession, sameToken, setSessionCookie } from "../sessions.ts";
 
 type Refusal = { status: 401 | 403 | 404 | 409; title: MessageKey; body: MessageKey };
 

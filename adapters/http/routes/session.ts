@@ -1,11 +1,11 @@
 import type { Hono } from "hono";
-import { translate } from "../../../core/messages/index.ts";
 import { AppError } from "../../../core/errors.ts";
+import { translate } from "../../../core/messages/index.ts";
 import { sessionRepository } from "../../../db/repositories/sessions.ts";
 import { requestLocale } from "../errors.ts";
 import { messagePage } from "../pages/layout.ts";
-import { clearSessionCookie, sameToken } from "../sessions.ts";
 import type { AppEnv } from "../services.ts";
+import { clearSessionCookie, sameToken } from "../sessions.ts";
 
 export function registerSessionRoutes(app: Hono<AppEnv>): void {
   /** Who the caller is: a key's principal and scopes, or a session's principal and CSRF token. */
