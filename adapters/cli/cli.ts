@@ -168,7 +168,7 @@ async function migrateCommand(
     progress.step(
       before.pending.length === 0
         ? "no migration to apply"
-        : `applying ${before.pending.length} migration(s)`,
+        : `migrating (${before.pending.map((p) => p.tag).join(", ")})`,
     );
     const after = await services.operations.migrate(progress.detail);
     return {

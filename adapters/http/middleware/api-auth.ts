@@ -35,7 +35,11 @@ export const apiAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
     } else {
       const row = await verifyApiKey(services.database.db, presented);
       if (!row) throw unauthorized();
-      await apiKeyRepository(services.database.db).touch(row.id, services.clock.now());
+      const now = services.clock.now();
+      // Recording every use would turn each read into a write; a minute's precision is enough.
+      if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
+        await apiKeyRepository(services.database.db).touch(row.id, now);
+      }
       c.set("auth", { principal: row.principal, scopes: row.scopes, via: "api-key", keyId: row.id });
     }
     return next();
