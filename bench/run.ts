@@ -44,7 +44,11 @@ async function main(): Promise<void> {
     body: JSON.stringify({ name: "bench", principal: "system:bench", scopes: ["cases:read"] }),
   });
   const { key } = (await created.json()) as { key: string };
-  const link = await t.services.linkTokens.issue({ principal: "test:bench", purpose: "login", ttlSeconds: 600 });
+  const link = await t.services.linkTokens.issue({
+    principal: "test:bench",
+    purpose: "login",
+    ttlSeconds: 600,
+  });
 
   const results: Result[] = [];
   results.push(await measure("GET /healthz (in-process)", seconds, () => t.request("/healthz")));
@@ -59,7 +63,9 @@ async function main(): Promise<void> {
     ),
   );
   results.push(await measure("link token verify", seconds, () => t.services.linkTokens.verify(link.token)));
-  results.push(await measure("GET /a/:token preview page", seconds, () => t.request(new URL(link.url).pathname)));
+  results.push(
+    await measure("GET /a/:token preview page", seconds, () => t.request(new URL(link.url).pathname)),
+  );
 
   const memory = process.memoryUsage();
   console.log(`PGlite in-memory start: ${Math.round(bootMs)} ms`);

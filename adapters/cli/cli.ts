@@ -443,11 +443,15 @@ async function restoreCommand(
   }
   progress.step(`taking the data folder ${database.dataDir}`);
   const lock = acquireDataDirLock(database.dataDir, "cli");
+  // Stopping half-way would leave the database moved aside: Ctrl-C waits for the restore to end.
+  const hold = () => io.stderr("      the restore is replacing the database; wait for it to finish\n");
+  process.on("SIGINT", hold);
   let previous: string | undefined;
   try {
     progress.step("restoring the embedded database");
     ({ previous } = await restorePglite(database.dataDir, file, progress.detail));
   } finally {
+    process.off("SIGINT", hold);
     lock.release();
   }
   if (command.json) {

@@ -6,6 +6,13 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => stream.write("", () => resolve()));
 }
 
+// A reader that goes away early (`baton api-key list | head -1`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
+}
+
 let code: number;
 try {
   code = await runCli(process.argv.slice(2), process.env, {

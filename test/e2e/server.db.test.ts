@@ -39,7 +39,11 @@ describe("the server as `npm start` runs it", () => {
   it("serves health and readiness, with the database it was given", async () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     const status = await fetch(`${server.url}/api/v1/admin/status`, { headers: admin });
-    const body = (await status.json()) as { database: string; demo: boolean; migrations: { pending: string[] } };
+    const body = (await status.json()) as {
+      database: string;
+      demo: boolean;
+      migrations: { pending: string[] };
+    };
     expect(body.database).toBe(onPostgres ? "postgres" : "pglite");
     expect(body.demo).toBe(!onPostgres);
     expect(body.migrations.pending).toEqual([]);

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { parseCommandLine, UsageError } from "./args.ts";
+
+function usageError(argv: string[]): UsageError {
+  try {
+    parseCommandLine(argv);
+  } catch (error) {
+    if (error instanceof UsageError) return error;
+    throw error;
+  }
+  throw new Error(`no usage error for ${argv.join(" ")}`);
+}
+
+describe("parseCommandLine", () => {
+  it("reads each command", () => {
+    expect(parseCommandLine(["status"])).toEqual({ name: "status", json: false });
+    expect(parseCommandLine(["migrate", "--json"])).toEqual({ name: "migrate", json: true });
+    expect(parseCommandLine(["api-key", "list"])).toEqual({ name: "api-key list", json: false });
+    expect(parseCommandLine(["api-key", "revoke", "abc123"])).toEqual({
+      name: "api-key revoke",
+      json: false,
+      id: "abc123",
+    });
+    expect(parseCommandLine(["restore", "b.tar.gz", "-y"])).toEqual({
+      name: "restore",
+      json: false,
+      file: "b.tar.gz",
+      yes: true,
+    });
+    expect(
+      parseCommandLine([
+        "api-key",
+        "create",
+        "--name",
+        " OA ",
+        "--principal",
+        "system:oa",
+        "--scopes",
+        "cases:read, admin,",
+      ]),
+    ).toEqual({
+      name: "api-key create",
+      json: false,
+      input: { name: "OA", principal: "system:oa", scopes: ["cases:read", "admin"] },
+    });
+  });
+
+  it("answers help in every form", () => {
+    expect(parseCommandLine(["help"])).toEqual({ name: "help", topic: "general" });
+    expect(parseCommandLine(["--help"])).toEqual({ name: "help", topic: "general" });
+    expect(parseCommandLine(["help", "api-key", "create"])).toEqual({
+      name: "help",
+      topic: "api-key create",
+    });
+    expect(parseCommandLine(["api-key", "-h"])).toEqual({ name: "help", topic: "api-key" });
+    expect(parseCommandLine(["backup", "--help"])).toEqual({ name: "help", topic: "backup" });
+  });
+
+  it("refuses wrong calls with a usage error", () => {
+    expect(usageError([]).message).toMatch(/missing command/);
+    expect(usageError(["frob"]).message).toMatch(/unknown command "frob"/);
+    expect(usageError(["status", "--bogus"]).message).toBe("unknown option --bogus");
+    expect(usageError(["status", "--yes"])).toMatchObject({
+      command: "status",
+      message: expect.stringMatching(/--yes/),
+    });
+    expect(usageError(["status", "extra"]).message).toMatch(/unexpected argument "extra"/);
+    expect(usageError(["restore"]).message).toMatch(/needs the backup FILE/);
+    expect(usageError(["api-key"]).message).toMatch(/create, list or revoke/);
+    expect(usageError(["api-key", "revoke"]).message).toMatch(/needs the id/);
+    expect(usageError(["api-key", "create", "--name"]).message).toBe("--name needs a value");
+    expect(
+      usageError(["api-key", "create", "--name", "x", "--principal", "bob", "--scopes", "admin"]).message,
+    ).toMatch(/--principal must look like/);
+    expect(
+      usageError(["api-key", "create", "--name", "x", "--principal", "test:x", "--scopes", "root"]).message,
+    ).toMatch(/unknown scope "root"/);
+    expect(usageError(["help", "frob"]).message).toMatch(/no help for "frob"/);
+  });
+});
