@@ -26,6 +26,7 @@ export default defineConfig({
           // One embedded database per worker, reused across files (a new PGlite takes ~5 s).
           isolate: false,
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -33,6 +34,7 @@ export default defineConfig({
         test: {
           name: "pg",
           include: ["**/*.pg.test.ts"],
+          sequence: { groupOrder: 2 },
           exclude: ["**/node_modules/**"],
           globalSetup: ["test/helpers/db-global-setup.ts"],
           testTimeout: 60_000,
