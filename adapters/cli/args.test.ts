@@ -66,7 +66,7 @@ describe("parseCommandLine", () => {
     });
     expect(usageError(["status", "extra"]).message).toMatch(/unexpected argument "extra"/);
     expect(usageError(["restore"]).message).toMatch(/needs the backup FILE/);
-    expect(usageError(["api-key"]).message).toMatch(/create, list or revoke/);
+    expect(usageError(["api-key"]).message).toMatch(/create, list, revoke/);
     expect(usageError(["api-key", "revoke"]).message).toMatch(/needs the id/);
     expect(usageError(["api-key", "create", "--name"]).message).toBe("--name needs a value");
     expect(

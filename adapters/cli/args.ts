@@ -26,7 +26,21 @@ export type Command =
   | { name: "status" | "migrate" | "seed" | "backup" | "api-key list"; json: boolean }
   | { name: "api-key create"; json: boolean; input: { name: string; principal: string; scopes: string[] } }
   | { name: "api-key revoke"; json: boolean; id: string }
-  | { name: "restore"; json: boolean; file: string; yes: boolean };
+  | { name: "restore"; json: boolean; file: string; yes: boolean }
+  | { name: "import employees"; json: boolean; file: string }
+  | { name: "login-link"; json: boolean; employee: string; ttlMinutes: number; next?: string }
+  | {
+      name: "calendar set";
+      json: boolean;
+      date: string;
+      kind: "work" | "rest";
+      region: string;
+      reason: string;
+    }
+  | { name: "calendar unset"; json: boolean; date: string; region: string }
+  | { name: "calendar status"; json: boolean }
+  | { name: "verify"; json: boolean; audit: true }
+  | { name: "keys rotate"; json: boolean; yes: boolean };
 
 const usageLine = "Usage: baton <command> [options]";
 
@@ -43,6 +57,13 @@ Commands:
   api-key revoke ID           Revoke an API key
   backup                      Write a backup of the database into BATON_BACKUP_DIR
   restore FILE [--yes]        Replace the database with a backup
+  import employees FILE.csv   Import employees from CSV: all rows or none
+  login-link EMPLOYEE         Make a one-time login link for an employee
+  calendar set DATE work|rest --reason TEXT   Override the business calendar on a day
+  calendar unset DATE         Remove an override
+  calendar status             Which years have the official holiday schedule, which are provisional
+  verify --audit              Recompute the evidence chain and name the first broken entry
+  keys rotate [--yes]         Make a new signing key (embedded keys); old signatures still verify
   help [COMMAND]              Show this help, or a command's help
 
 Options:
@@ -102,6 +123,54 @@ Replaces the database with a backup made by baton backup.
   PostgreSQL (DATABASE_URL set): restores with pg_restore in one transaction, replacing Baton's
   tables. Stop every Baton server that uses the database first. --yes is required.
 The keys in use must be those that were in use when the backup was made.`,
+  import: `Usage: baton import employees FILE.csv [--json]
+
+Imports employees from a CSV file with a header row. Columns (externalId and name required):
+  externalId, name, email, personalEmail, idNumber, bankAccount, locale (zh-CN|en),
+  jurisdiction (CN), timeZone, entity, department, role, position, managerExternalId,
+  functions (hr;finance), status (active|deactivated|left), hireDate, serviceStartDate,
+  probationEndDate, contractType (fixed|open-ended|task), contractStartDate, contractEndDate,
+  slack, lark, dingtalk, teams (platform user ids)
+Every row is checked first; if any row is bad, each is reported with its line number and
+nothing is imported. Managers may be in the file or already in the directory. Existing
+employees are updated; empty cells leave personal fields as they are.`,
+  "import employees": `Usage: baton import employees FILE.csv [--json]
+
+See baton help import for the columns.`,
+  "login-link": `Usage: baton login-link EMPLOYEE [--ttl MINUTES] [--next PATH] [--json]
+
+Prints a one-time login link for an active employee (their externalId). Opening it shows a page;
+pressing the button signs them in on that device. The link expires after --ttl minutes
+(default 15, at most 44640 = 31 days). --next is a path on this site to go to afterwards.
+Send it only to that person: whoever opens it first is signed in as them.`,
+  calendar: `Usage: baton calendar <set|unset|status> ...
+
+  calendar set DATE work|rest --reason TEXT [--region CN] [--json]
+  calendar unset DATE [--region CN] [--json]
+  calendar status [--json]`,
+  "calendar set": `Usage: baton calendar set DATE work|rest --reason TEXT [--region CN] [--json]
+
+Overrides the business calendar on DATE (YYYY-MM-DD): "rest" makes it a day off (a company rest
+day, or a holiday missing from a provisional year), "work" a working day. Baton's own deadlines
+use it; the legal dates of the Labor Contract Law count calendar days and are not moved.`,
+  "calendar unset": `Usage: baton calendar unset DATE [--region CN] [--json]
+
+Removes the override on DATE.`,
+  "calendar status": `Usage: baton calendar status [--json]
+
+Shows, for this year and next, whether the official State Council holiday schedule is known or
+the year is provisional (fixed statutory holidays only) and needs the schedule entered.`,
+  verify: `Usage: baton verify --audit [--json]
+
+Recomputes the whole evidence chain from the database and says whether it is intact; if not,
+names the first broken entry. Exit code 1 when it is broken.`,
+  keys: `Usage: baton keys rotate [--yes] [--json]`,
+  "keys rotate": `Usage: baton keys rotate [--yes] [--json]
+
+For keys generated into BATON_KEYS_DIR (embedded database): makes a new Ed25519 signing key and
+moves the old one to BATON_KEYS_DIR/retired/. Signatures made with the old key still verify: its
+public key stays in /.well-known/jwks.json. Stop the server first; --yes to go ahead. With
+BATON_SIGNING_KEY set, rotate by setting a new value instead (see the README).`,
 } as const;
 
 export type HelpTopic = keyof typeof helpTexts;
@@ -121,6 +190,11 @@ const options = {
   name: { type: "string" },
   principal: { type: "string" },
   scopes: { type: "string" },
+  ttl: { type: "string" },
+  next: { type: "string" },
+  region: { type: "string" },
+  reason: { type: "string" },
+  audit: { type: "boolean" },
 } as const;
 
 type OptionName = keyof typeof options;
@@ -134,9 +208,25 @@ const allowedOptions: Record<Exclude<Command["name"], "help">, readonly OptionNa
   "api-key revoke": ["json", "help"],
   "api-key create": ["json", "help", "name", "principal", "scopes"],
   restore: ["json", "help", "yes"],
+  "import employees": ["json", "help"],
+  "login-link": ["json", "help", "ttl", "next"],
+  "calendar set": ["json", "help", "region", "reason"],
+  "calendar unset": ["json", "help", "region"],
+  "calendar status": ["json", "help"],
+  verify: ["json", "help", "audit"],
+  "keys rotate": ["json", "help", "yes"],
 };
 
-const commandList = "status, migrate, seed, api-key, backup, restore, help";
+const commandList =
+  "status, migrate, seed, api-key, backup, restore, import, login-link, calendar, verify, keys, help";
+
+/** Commands written `baton <group> <sub>`, with the subcommands each group has. */
+const groups: Record<string, readonly string[]> = {
+  "api-key": ["create", "list", "revoke"],
+  import: ["employees"],
+  calendar: ["set", "unset", "status"],
+  keys: ["rotate"],
+};
 
 function parseError(error: unknown): UsageError {
   const code = (error as { code?: string }).code;
@@ -177,23 +267,25 @@ export function parseCommandLine(argv: readonly string[]): Command {
 
   let name: Exclude<Command["name"], "help">;
   let operands: string[];
-  if (first === "api-key") {
+  const group = groups[first];
+  if (group) {
     const [sub, ...more] = rest;
+    const choices = group.join(", ");
     if (sub === undefined) {
-      if (values.help) return { name: "help", topic: "api-key" };
-      throw new UsageError("needs a subcommand: create, list or revoke", "api-key");
+      if (values.help) return { name: "help", topic: first as HelpTopic };
+      throw new UsageError(`needs a subcommand: ${choices}`, first);
     }
-    if (sub !== "create" && sub !== "list" && sub !== "revoke") {
-      throw new UsageError(`unknown subcommand "${sub}"; use create, list or revoke`, "api-key");
-    }
-    name = `api-key ${sub}`;
+    if (!group.includes(sub)) throw new UsageError(`unknown subcommand "${sub}"; use ${choices}`, first);
+    name = `${first} ${sub}` as typeof name;
     operands = more;
   } else if (
     first === "status" ||
     first === "migrate" ||
     first === "seed" ||
     first === "backup" ||
-    first === "restore"
+    first === "restore" ||
+    first === "login-link" ||
+    first === "verify"
   ) {
     name = first;
     operands = rest;
@@ -249,6 +341,48 @@ export function parseCommandLine(argv: readonly string[]): Command {
     case "restore":
       expectOperands(1, "the backup FILE to restore");
       return { name, json, file: operands[0] as string, yes: values.yes === true };
+    case "import employees":
+      expectOperands(1, "the CSV FILE to import");
+      return { name, json, file: operands[0] as string };
+    case "login-link": {
+      expectOperands(1, "the EMPLOYEE (their externalId)");
+      const ttl = values.ttl === undefined ? 15 : Number(values.ttl);
+      if (!Number.isInteger(ttl) || ttl < 1 || ttl > 44640) {
+        throw new UsageError("--ttl must be a whole number of minutes from 1 to 44640", name);
+      }
+      return {
+        name,
+        json,
+        employee: operands[0] as string,
+        ttlMinutes: ttl,
+        ...(values.next ? { next: values.next } : {}),
+      };
+    }
+    case "calendar set": {
+      expectOperands(2, "DATE and work or rest");
+      const [date, kind] = operands as [string, string];
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+        throw new UsageError(`DATE must be YYYY-MM-DD, got "${date}"`, name);
+      if (kind !== "work" && kind !== "rest")
+        throw new UsageError(`the day must be work or rest, got "${kind}"`, name);
+      const reason = (values.reason ?? "").trim();
+      if (!reason) throw new UsageError("needs --reason (why the day changes; it is recorded)", name);
+      return { name, json, date, kind, region: values.region ?? "CN", reason };
+    }
+    case "calendar unset": {
+      expectOperands(1, "the DATE");
+      const date = operands[0] as string;
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+        throw new UsageError(`DATE must be YYYY-MM-DD, got "${date}"`, name);
+      return { name, json, date, region: values.region ?? "CN" };
+    }
+    case "verify":
+      expectOperands(0, "");
+      if (values.audit !== true) throw new UsageError("needs --audit (evidence bundles come later)", name);
+      return { name, json, audit: true };
+    case "keys rotate":
+      expectOperands(0, "");
+      return { name, json, yes: values.yes === true };
     default:
       expectOperands(0, "");
       return { name, json };

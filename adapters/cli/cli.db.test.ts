@@ -1,99 +1,21 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { type AddressInfo, createServer } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testKeyEnv } from "../../test/helpers/app.ts";
-import { createPostgresDatabase, onPostgres } from "../../test/helpers/db.ts";
+import {
+  baton,
+  type Env,
+  finished,
+  freePort,
+  installation,
+  json,
+  type Result,
+  start,
+} from "../../test/helpers/cli.ts";
+import { onPostgres } from "../../test/helpers/db.ts";
 
-// The `baton` command as users run it: a child process, with its own folders (and, on PostgreSQL runs,
-// its own database).
-
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const temps: string[] = [];
-
-type Env = Record<string, string>;
-type Result = { code: number | null; stdout: string; stderr: string };
 type KeyJson = { id: string; name: string; principal: string; scopes: string[]; key: string };
 type ListJson = { apiKeys: { id: string; name: string; revokedAt: string | null }[] };
-
-/** Only what Node needs from the parent: nothing Baton reads leaks into a test. */
-function baseEnv(): Env {
-  const env: Env = {};
-  for (const name of ["PATH", "HOME", "TMPDIR", "LANG", "TZ"]) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
-  }
-  return env;
-}
-
-/** Fresh data, keys and backup folders; on PostgreSQL runs a fresh database and keys too. */
-async function installation(): Promise<Env> {
-  const dir = await mkdtemp(path.join(tmpdir(), "baton-cli-"));
-  temps.push(dir);
-  const env: Env = {
-    BATON_DATA_DIR: path.join(dir, "data"),
-    BATON_KEYS_DIR: path.join(dir, "keys"),
-    BATON_BACKUP_DIR: path.join(dir, "backups"),
-  };
-  if (onPostgres) Object.assign(env, { DATABASE_URL: await createPostgresDatabase() }, testKeyEnv());
-  return env;
-}
-
-function start(script: string, args: readonly string[], env: Env): ChildProcess {
-  return spawn(process.execPath, [script, ...args], {
-    cwd: root,
-    env: { ...baseEnv(), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
-
-function finished(child: ChildProcess, timeoutMs = 50_000): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    let stdout = "";
-    let stderr = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function baton(args: readonly string[], env: Env): Promise<Result> {
-  return finished(start("bin/baton.mjs", args, env));
-}
-
-function json<T>(result: Result): T {
-  expect(result.stderr).not.toMatch(/^\s+at /m);
-  expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as T;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-afterAll(async () => {
-  for (const dir of temps) await rm(dir, { recursive: true, force: true });
-});
 
 describe("baton, with the database opened directly", () => {
   let env: Env;

@@ -1,105 +1,33 @@
 import { open, readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import pino, { type Logger } from "pino";
 import { AppError } from "../../core/errors.ts";
 import { type BackupResult, restorePglite, restorePostgres } from "../../db/backup.ts";
 import { pgliteDirectory } from "../../db/client.ts";
-import { acquireDataDirLock, DataDirLockedError, type LockInfo, readLock } from "../../db/data-dir-lock.ts";
+import { acquireDataDirLock, DataDirLockedError } from "../../db/data-dir-lock.ts";
 import { apiKeyRepository } from "../../db/repositories/api-keys.ts";
 import { type CreatedApiKey, createApiKey } from "../http/api-keys.ts";
 import { type Config, ConfigError, loadConfig, surfaceStatus } from "../http/config.ts";
 import { KeyError } from "../http/keys.ts";
-import { createLogger } from "../http/logger.ts";
 import { SeedRefusedError } from "../http/operations.ts";
-import { openRuntime } from "../http/runtime.ts";
-import type { Services } from "../http/services.ts";
-import {
-  type AdminClient,
-  type ApiKeyView,
-  adminClient,
-  type SeedView,
-  type StatusView,
-} from "./admin-client.ts";
+import type { ApiKeyView, SeedView, StatusView } from "./admin-client.ts";
 import { CliError, type Command, helpText, parseCommandLine, UsageError } from "./args.ts";
-
-/** Where the CLI writes: results to `stdout`, progress and errors to `stderr`. */
-export type CliIo = { stdout(text: string): void; stderr(text: string): void };
-
-type Target = { kind: "direct" } | { kind: "server"; lock: LockInfo; client: AdminClient };
-
-/** Numbered progress lines on stderr, as the work happens (with `total` 0, only the details). */
-class Progress {
-  private done = 0;
-  constructor(
-    private readonly total: number,
-    private readonly io: CliIo,
-  ) {}
-  step(message: string): void {
-    if (this.total === 0) return;
-    this.done += 1;
-    this.io.stderr(`[${this.done}/${this.total}] ${message}\n`);
-  }
-  detail = (message: string): void => {
-    this.io.stderr(`      ${message}\n`);
-  };
-}
-
-/** The principal recorded as creator of what the CLI makes directly (a server records the same). */
-const cliPrincipal = "system:cli";
-
-function databaseLabel(config: Config): string {
-  return config.database.kind === "pglite"
-    ? `the embedded database in ${config.database.dataDir}`
-    : "the PostgreSQL database (DATABASE_URL)";
-}
-
-/** Embedded database held by a live process: go through its server, or refuse when another command holds it. */
-function chooseTarget(config: Config): Target {
-  if (config.database.kind !== "pglite") return { kind: "direct" };
-  const lock = readLock(config.database.dataDir);
-  if (lock?.holder === "cli") throw new DataDirLockedError(config.database.dataDir, lock);
-  if (lock?.holder === "server") return { kind: "server", lock, client: adminClient(lock) };
-  return { kind: "direct" };
-}
-
-function cliLogger(): Logger {
-  return createLogger("warn", pino.destination(2));
-}
-
-/** Opens the database for this process (taking the data-folder lock), runs `fn`, and always closes it. */
-async function direct<T>(
-  config: Config,
-  progress: Progress | undefined,
-  options: { migrate: boolean },
-  fn: (services: Services) => Promise<T>,
-): Promise<T> {
-  progress?.step(`opening ${databaseLabel(config)}`);
-  const runtime = await openRuntime(config, { holder: "cli", logger: cliLogger() });
-  try {
-    if (options.migrate) {
-      progress?.step("checking migrations");
-      await runtime.services.operations.migrate(progress?.detail);
-    }
-    return await fn(runtime.services);
-  } finally {
-    try {
-      await runtime.close();
-    } catch {
-      runtime.lock?.release();
-    }
-  }
-}
+import { keysRotateCommand, verifyCommand } from "./audit-commands.ts";
+import { calendarCommand } from "./calendar-commands.ts";
+import {
+  type CliIo,
+  chooseTarget,
+  cliPrincipal,
+  direct,
+  Progress,
+  printJson,
+  serverText,
+  type Target,
+  table,
+} from "./context.ts";
+import { importEmployeesCommand, loginLinkCommand } from "./directory-commands.ts";
 
 function pendingText(pending: readonly string[]): string {
   return pending.length === 0 ? "none pending" : `${pending.length} pending (${pending.join(", ")})`;
-}
-
-function printJson(io: CliIo, value: unknown): void {
-  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-function serverText(lock: LockInfo): string {
-  return `the running Baton server at ${lock.adminUrl} (pid ${lock.pid})`;
 }
 
 async function status(command: { json: boolean }, config: Config, target: Target, io: CliIo): Promise<void> {
@@ -267,18 +195,6 @@ async function apiKeyCreate(
       "",
     ].join("\n"),
   );
-}
-
-function table(rows: readonly string[][]): string {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows
-    .map((r) =>
-      r
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
 }
 
 async function apiKeyList(
@@ -486,6 +402,18 @@ async function execute(
       return backupCommand(command, config, target, io);
     case "restore":
       return restoreCommand(command, config, target, io);
+    case "import employees":
+      return importEmployeesCommand(command, config, target, io);
+    case "login-link":
+      return loginLinkCommand(command, config, target, io);
+    case "calendar set":
+    case "calendar unset":
+    case "calendar status":
+      return calendarCommand(command, config, target, io);
+    case "verify":
+      return verifyCommand(command, config, target, io);
+    case "keys rotate":
+      return keysRotateCommand(command, config, target, io);
   }
 }
 

@@ -7,9 +7,13 @@ import { apiAuth } from "./middleware/api-auth.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { securityHeaders } from "./middleware/security.ts";
 import { registerAdminRoutes } from "./routes/admin.ts";
+import { registerAuditRoutes } from "./routes/audit.ts";
+import { registerCalendarRoutes } from "./routes/calendar.ts";
+import { registerDirectoryRoutes } from "./routes/directory.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
 import { registerLinkRoutes } from "./routes/links.ts";
 import { registerSessionRoutes } from "./routes/session.ts";
+import { registerVerificationRoutes } from "./routes/verify.ts";
 import type { AppEnv, Services } from "./services.ts";
 import { loadSession } from "./sessions.ts";
 
@@ -41,11 +45,20 @@ export function createApp(services: Services): Hono<AppEnv> {
     await next();
   });
   app.use("*", loadSession);
+  // Requests may have committed evidence entries; the chain writer is debounced, so waking it is cheap.
+  app.use("*", async (_c, next) => {
+    await next();
+    services.chainWriter.wake();
+  });
   app.use("/api/*", apiAuth);
 
   registerSessionRoutes(app);
   registerAdminRoutes(app);
+  registerCalendarRoutes(app);
+  registerDirectoryRoutes(app);
   registerLinkRoutes(app);
+  registerAuditRoutes(app);
+  registerVerificationRoutes(app);
 
   app.notFound((c) => errorResponse(c, new AppError("not_found", "", { messageKey: "error.not_found" })));
   app.onError((error, c) => {

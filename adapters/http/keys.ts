@@ -28,7 +28,7 @@ export class KeyError extends Error {
   }
 }
 
-const signingFile = "signing-ed25519.pem";
+export const signingFile = "signing-ed25519.pem";
 const encryptionFile = "encryption-aes256.key";
 
 function encryptionKid(key: Uint8Array): string {

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { type BackupResult, backupDatabase } from "../../db/backup.ts";
 import type { Database } from "../../db/client.ts";
 import { type MigrationState, migrate, migrationState } from "../../db/migrate.ts";
+import type { MasterKey } from "../../db/sealing.ts";
 import { demoSeeds } from "../../db/seeds/demo.ts";
 import { applySeeds, installationFacts, type SeedReport, type SeedSet } from "../../db/seeds/seed.ts";
 import type { Config } from "./config.ts";
@@ -21,9 +22,10 @@ export function createOperations(options: {
   config: Config;
   database: Database;
   logger: Logger;
+  master: MasterKey;
   seeds?: readonly SeedSet[];
 }): Operations {
-  const { config, database, logger } = options;
+  const { config, database, logger, master } = options;
   const seeds = options.seeds ?? demoSeeds;
   const backup = (reason: string) =>
     backupDatabase(database, {
@@ -52,7 +54,7 @@ export function createOperations(options: {
       }
       const facts = await installationFacts(database, config.demo);
       if (!facts.demo || !config.demo) return { applied: [], skipped: [], demo: false };
-      const report = await applySeeds(database, seeds, onProgress);
+      const report = await applySeeds(database, seeds, { master, now: new Date() }, onProgress);
       return { ...report, demo: true };
     },
   };

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { type Clock, systemClock } from "../../core/ports.ts";
 import { type Database, openDatabase } from "../../db/client.ts";
 import { acquireDataDirLock, type DataDirLock } from "../../db/data-dir-lock.ts";
+import { createChainWriter } from "../../db/evidence-chain.ts";
 import type { SeedSet } from "../../db/seeds/seed.ts";
 import type { Config } from "./config.ts";
 import { surfaceStatus } from "./config.ts";
@@ -12,6 +13,7 @@ import { loginAction } from "./links/login-action.ts";
 import { createLinkTokens } from "./links/tokens.ts";
 import { createOperations } from "./operations.ts";
 import type { Services } from "./services.ts";
+import { createSigner } from "./signer.ts";
 
 export type RuntimeOptions = {
   logger: Logger;
@@ -77,10 +79,13 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
         config,
         database: openedDatabase,
         logger,
+        master: keys.encryption,
         ...(options.seeds ? { seeds: options.seeds } : {}),
       }),
       ...(options.holder === "server" ? { cliSecret: randomBytes(32).toString("base64url") } : {}),
       remoteAddress: options.remoteAddress ?? (() => undefined),
+      signer: createSigner({ keys, database: openedDatabase, clock, logger }),
+      chainWriter: createChainWriter(openedDatabase, { logger }),
     };
     return {
       services,
@@ -98,8 +103,11 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
           const report = await services.operations.seed((message) => logger.info(message));
           if (report.applied.length > 0) logger.info({ applied: report.applied }, "demo data loaded");
         }
+        await services.signer.register();
+        services.chainWriter.start();
       },
       async close() {
+        await services.chainWriter.stop();
         await openedDatabase.close();
         lock?.release();
       },

@@ -1,11 +1,13 @@
 import type { Logger } from "pino";
 import type { Clock } from "../../core/ports.ts";
 import type { Database } from "../../db/client.ts";
+import type { ChainWriter } from "../../db/evidence-chain.ts";
 import type { Config } from "./config.ts";
 import type { Keys } from "./keys.ts";
 import type { LinkActionRegistry } from "./links/actions.ts";
 import type { LinkTokens } from "./links/tokens.ts";
 import type { Operations } from "./operations.ts";
+import type { KeyringSigner } from "./signer.ts";
 
 /** Whether the database is ready to serve requests. */
 export type Readiness = {
@@ -24,6 +26,10 @@ export type Services = {
   linkTokens: LinkTokens;
   linkActions: LinkActionRegistry;
   operations: Operations;
+  /** Signs and verifies JWS with the current key; verifies with retired ones too. */
+  signer: KeyringSigner;
+  /** Sequences evidence into the audit chain; call `wake()` after a commit that recorded evidence. */
+  chainWriter: ChainWriter;
   /** A per-run secret that lets the local CLI use the admin API (loopback only). */
   cliSecret?: string;
   /** The TCP peer of a request; runtime-specific. */

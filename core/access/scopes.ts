@@ -3,6 +3,7 @@ export const knownScopes = [
   "admin",
   "employees:read",
   "employees:write",
+  "employees:sensitive",
   "cases:read",
   "cases:write",
   "cases:admin",

@@ -35,6 +35,38 @@ export const en = {
   "test.action.title": "Test action",
   "test.action.body": "Press Confirm to record the test action for {principal}.",
   "test.action.done": "The test action was recorded.",
+  "verify.valid.title": "Verified",
+  "verify.valid.body":
+    "This {kind} is genuine: Baton's signature on it verifies and it has not been revoked.",
+  "verify.revoked.title": "Revoked",
+  "verify.revoked.body": "This {kind} was revoked on {revokedAt} and is no longer valid.",
+  "verify.invalid.title": "Signature not valid",
+  "verify.invalid.body": "The signature on this {kind} does not verify. Do not rely on it; contact HR.",
+  "verify.kind.signature": "signature record",
+  "verify.kind.certificate": "certificate",
+  "verify.what": "What",
+  "verify.holder": "Name",
+  "verify.when": "Date",
+  "verify.key": "Signing key",
+  "verify.not_found.title": "Nothing to verify here",
+  "verify.not_found.body": "This verification link is not known. Check that it was copied in full.",
+  "calendar.unknown_region":
+    "There is no calendar for region {region}. Use CN or another two-letter country code.",
+  "calendar.bad_date": "{field} must be a real date written YYYY-MM-DD.",
+  "calendar.bad_kind": "The kind must be work or rest.",
+  "calendar.reason_required": "Give a reason of 1 to {max} characters.",
+  "calendar.out_of_range": "{date} is outside the calendar, which covers {first} to {last}.",
+  "calendar.override_not_found": "There is no calendar override for {date} in {region}.",
+  "calendar.needs_schedule":
+    "The official {year} holiday schedule is not in Baton yet (it has the State Council schedules through {officialThrough}). Dates in {year} are provisional: only the fixed statutory holidays are filled in. The schedule usually comes out between October and December of the year before; then update chinese-days, and meanwhile enter announced changes as overrides.",
+  "calendar.holiday.new_year": "New Year's Day",
+  "calendar.holiday.spring_festival": "Spring Festival",
+  "calendar.holiday.qingming": "Qingming Festival",
+  "calendar.holiday.labour_day": "Labour Day",
+  "calendar.holiday.dragon_boat": "Dragon Boat Festival",
+  "calendar.holiday.mid_autumn": "Mid-Autumn Festival",
+  "calendar.holiday.national_day": "National Day",
+  "calendar.holiday.victory_day": "Victory Day (70th anniversary)",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,6 @@
 export * from "./access.ts";
+export * from "./calendar.ts";
 export * from "./directory.ts";
 export * from "./evidence.ts";
+export * from "./signing.ts";
 export * from "./system.ts";

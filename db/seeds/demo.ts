@@ -1,4 +1,5 @@
 import { settings } from "../schema/index.ts";
+import { demoOrganisation } from "./demo-organisation.ts";
 import type { SeedSet } from "./seed.ts";
 
 /**
@@ -17,4 +18,5 @@ export const demoSeeds: readonly SeedSet[] = [
         .onConflictDoNothing();
     },
   },
+  demoOrganisation,
 ];

@@ -1,13 +1,17 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Database, Db } from "../client.ts";
 import { seedRuns, settings } from "../schema/index.ts";
+import type { MasterKey } from "../sealing.ts";
+
+/** What a seed set may use besides the transaction. */
+export type SeedContext = { master: MasterKey; now: Date };
 
 /** A named, versioned set of rows. Bump `version` to add to what earlier versions seeded. */
 export type SeedSet = {
   name: string;
   version: string;
   describe: string;
-  run(tx: Db): Promise<void>;
+  run(tx: Db, context: SeedContext): Promise<void>;
 };
 
 export type SeedReport = { applied: string[]; skipped: string[] };
@@ -16,6 +20,7 @@ export type SeedReport = { applied: string[]; skipped: string[] };
 export async function applySeeds(
   database: Database,
   sets: readonly SeedSet[],
+  context: SeedContext,
   onProgress: (message: string) => void = () => {},
 ): Promise<SeedReport> {
   const report: SeedReport = { applied: [], skipped: [] };
@@ -31,7 +36,7 @@ export async function applySeeds(
     }
     onProgress(`seeding ${label}: ${set.describe}`);
     await database.db.transaction(async (tx) => {
-      await set.run(tx as unknown as Db);
+      await set.run(tx as unknown as Db, context);
       await tx.insert(seedRuns).values({ name: set.name, version: set.version }).onConflictDoNothing();
     });
     report.applied.push(label);
@@ -50,11 +55,4 @@ export async function installationFacts(database: Database, demoWanted: boolean)
   await database.db.insert(settings).values({ key: "installation", value: fresh }).onConflictDoNothing();
   const rows = await database.db.select().from(settings).where(eq(settings.key, "installation"));
   return (rows[0]?.value as InstallationFacts | undefined) ?? fresh;
-}
-
-export async function countRows(database: Database, table: string): Promise<number> {
-  const rows = await database.query<{ n: number }>(
-    sql`select count(*)::int as n from ${sql.identifier(table)}`,
-  );
-  return Number(rows[0]?.n ?? 0);
 }

@@ -13,8 +13,10 @@ import { createLinkTokens } from "../../adapters/http/links/tokens.ts";
 import { createLogger } from "../../adapters/http/logger.ts";
 import { createOperations } from "../../adapters/http/operations.ts";
 import type { AppEnv, Services } from "../../adapters/http/services.ts";
+import { createSigner } from "../../adapters/http/signer.ts";
 import type { Clock } from "../../core/ports.ts";
 import type { Database } from "../../db/client.ts";
+import { createChainWriter } from "../../db/evidence-chain.ts";
 
 /** Fresh keys for a test run, in the form the environment carries them. */
 export function testKeyEnv(): { BATON_SIGNING_KEY: string; BATON_ENCRYPTION_KEY: string } {
@@ -79,9 +81,12 @@ export async function createTestApp(
     readiness: { migrations: "current" },
     linkTokens: createLinkTokens({ keys, clock, publicUrl: config.publicUrl }),
     linkActions: createLinkActionRegistry([loginAction, ...(options.linkActions ?? [])]),
-    operations: createOperations({ config, database, logger }),
+    operations: createOperations({ config, database, logger, master: keys.encryption }),
     cliSecret: randomBytes(32).toString("base64url"),
     remoteAddress: (env) => (env as { remote?: string } | undefined)?.remote,
+    signer: createSigner({ keys, database, clock, logger }),
+    // Not started: tests run it with `runOnce()`.
+    chainWriter: createChainWriter(database, { logger }),
   };
   const app = createApp(services);
   return {

@@ -27,8 +27,9 @@ export function registerHealthRoutes(app: Hono<AppEnv>): void {
     );
   });
 
-  app.get("/.well-known/jwks.json", (c) => {
-    const { keys } = c.get("services");
-    return c.json({ keys: [keys.signing.publicJwk] }, 200, { "cache-control": "public, max-age=300" });
+  // Current and previous keys: what an old signature was made with must stay verifiable.
+  app.get("/.well-known/jwks.json", async (c) => {
+    const jwks = await c.get("services").signer.jwks();
+    return c.json(jwks, 200, { "cache-control": "public, max-age=300" });
   });
 }

@@ -1,0 +1,11 @@
+export * from "./calendar.ts";
+export { cnCalendarRange, cnProvisionalPrefill, cnYearStatus, createCnCalendar } from "./cn-calendar.ts";
+export { holidayNames, statutoryHolidays } from "./cn-holidays.ts";
+export * from "./dates.ts";
+export * from "./leave-pay.ts";
+export * from "./legal-clock.ts";
+export * from "./money.ts";
+export * from "./non-compete.ts";
+export * from "./plain-calendar.ts";
+export * from "./regions.ts";
+export * from "./severance.ts";
