@@ -84,9 +84,13 @@ export function withinCalendar<T>(fn: () => T): T {
 /** The business calendar of a region with its HR overrides. */
 export async function loadCalendar(db: Db, region: string): Promise<BusinessCalendar> {
   const canonical = requireRegion(region);
-  const rows = await calendarRepository(db).listOverrides({ region: canonical });
+  const repository = calendarRepository(db);
+  const [rows, confirmed] = await Promise.all([
+    repository.listOverrides({ region: canonical }),
+    repository.listConfirmedYears(canonical),
+  ]);
   const overrides: CalendarOverride[] = rows.map((r) => ({ date: r.date, kind: r.kind, reason: r.reason }));
-  return createCalendar(canonical, { overrides });
+  return createCalendar(canonical, { overrides, confirmedYears: confirmed.map((c) => c.year) });
 }
 
 class AlreadyReported extends Error {}
@@ -282,7 +286,8 @@ export async function listCalendarOverrides(
 export type CalendarYearStatus = {
   region: "CN";
   year: number;
-  status: "official" | "provisional";
+  /** official: from the State Council schedule Baton ships; confirmed: entered and confirmed by HR. */
+  status: "official" | "confirmed" | "provisional";
   /** True when the year is provisional: HR should get the official schedule in. */
   needsSchedule: boolean;
   /** When Baton first answered from the provisional pre-fill (the evidence entry's time). */
@@ -321,9 +326,11 @@ export async function calendarStatus(
   const reported = new Map(
     (await repository.listProvisionalYears("CN", candidates)).map((r) => [r.year, r.reportedAt]),
   );
+  const confirmed = new Set((await repository.listConfirmedYears("CN")).map((c) => c.year));
   const years: CalendarYearStatus[] = [];
   for (const year of candidates) {
-    const status = cnYearStatus(year);
+    const shipped = cnYearStatus(year);
+    const status = shipped === "provisional" && confirmed.has(year) ? "confirmed" : shipped;
     const overrides = await repository.listOverrides({
       region: "CN",
       from: `${year}-01-01`,
@@ -351,4 +358,68 @@ export async function calendarStatus(
       params: { year, officialThrough },
     })),
   };
+}
+
+/**
+ * HR confirms that a provisional year's official schedule is in (entered as overrides: the rest
+ * blocks and the make-up working days), naming the notice it came from. Answers from that year are
+ * then no longer provisional. An evidence entry `calendar.year.confirmed` records it.
+ */
+export async function confirmCalendarYear(
+  db: Db,
+  input: { region?: string; year: number; basis: string; actor: string; at?: Date },
+): Promise<{ region: string; year: number; basis: string; overrides: number; evidenceId?: string }> {
+  const region = requireRegion(input.region);
+  const actor = requireActor(input.actor);
+  const basis = requireReason(input.basis);
+  const at = input.at ?? new Date();
+  if (region !== "CN") {
+    throw new AppError("unprocessable", "Only the CN calendar has provisional years to confirm.");
+  }
+  if (
+    !Number.isInteger(input.year) ||
+    input.year < yearOf(cnCalendarRange.first) ||
+    input.year > yearOf(cnCalendarRange.last)
+  ) {
+    throw new AppError(
+      "unprocessable",
+      `The year must be from ${yearOf(cnCalendarRange.first)} to ${yearOf(cnCalendarRange.last)}.`,
+    );
+  }
+  if (cnYearStatus(input.year) === "official") {
+    throw new AppError(
+      "unprocessable",
+      `${input.year} already has the official State Council schedule; nothing to confirm.`,
+    );
+  }
+  return db.transaction(async (transaction) => {
+    const tx = transaction as unknown as Db;
+    const repository = calendarRepository(tx);
+    const overrides = await repository.listOverrides({
+      region,
+      from: `${input.year}-01-01`,
+      to: `${input.year}-12-31`,
+    });
+    const fresh = await repository.confirmYear({
+      region,
+      year: input.year,
+      basis,
+      confirmedBy: actor,
+      confirmedAt: at,
+    });
+    if (!fresh) return { region, year: input.year, basis, overrides: overrides.length };
+    const evidenceId = await recordEvidence(tx, {
+      at,
+      actor,
+      action: "calendar.year.confirmed",
+      subject: `calendar:${region}:${input.year}`,
+      data: {
+        region,
+        year: input.year,
+        basis,
+        overrides: overrides.map((o) => ({ date: o.date, kind: o.kind })),
+      },
+    });
+    return { region, year: input.year, basis, overrides: overrides.length, evidenceId };
+  });
 }

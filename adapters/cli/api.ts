@@ -60,7 +60,13 @@ export async function withApi<T>(
       remoteAddress: () => "127.0.0.1",
       readiness: { migrations: "current" },
     });
-    return fn(async (method, path, request) => app.request(path, requestInit(method, secret, request)));
+    // No server runs the chain writer here: chain what is waiting before reading, and what we wrote after.
+    await services.chainWriter.runOnce();
+    const result = await fn(async (method, path, request) =>
+      app.request(path, requestInit(method, secret, request)),
+    );
+    await services.chainWriter.runOnce();
+    return result;
   });
 }
 

@@ -39,6 +39,7 @@ export type Command =
     }
   | { name: "calendar unset"; json: boolean; date: string; region: string }
   | { name: "calendar status"; json: boolean }
+  | { name: "calendar confirm"; json: boolean; year: number; region: string; basis: string }
   | { name: "verify"; json: boolean; audit: true }
   | { name: "keys rotate"; json: boolean; yes: boolean };
 
@@ -62,6 +63,7 @@ Commands:
   calendar set DATE work|rest --reason TEXT   Override the business calendar on a day
   calendar unset DATE         Remove an override
   calendar status             Which years have the official holiday schedule, which are provisional
+  calendar confirm YEAR --basis TEXT   Confirm a provisional year's schedule, entered as overrides
   verify --audit              Recompute the evidence chain and name the first broken entry
   keys rotate [--yes]         Make a new signing key (embedded keys); old signatures still verify
   help [COMMAND]              Show this help, or a command's help
@@ -147,7 +149,15 @@ Send it only to that person: whoever opens it first is signed in as them.`,
 
   calendar set DATE work|rest --reason TEXT [--region CN] [--json]
   calendar unset DATE [--region CN] [--json]
-  calendar status [--json]`,
+  calendar status [--json]
+  calendar confirm YEAR --basis TEXT [--region CN] [--json]`,
+  "calendar confirm": `Usage: baton calendar confirm YEAR --basis TEXT [--region CN] [--json]
+
+For a provisional year (Baton does not ship its State Council schedule yet): once HR has entered
+the schedule as overrides — each rest day of the holiday blocks with calendar set DATE rest, each
+make-up working day with calendar set DATE work — confirm the year, naming the notice
+(--basis "国办发明电〔2026〕…号"). Answers from that year are then no longer marked provisional.
+The confirmation and the days it covered are recorded in the evidence chain.`,
   "calendar set": `Usage: baton calendar set DATE work|rest --reason TEXT [--region CN] [--json]
 
 Overrides the business calendar on DATE (YYYY-MM-DD): "rest" makes it a day off (a company rest
@@ -195,6 +205,7 @@ const options = {
   region: { type: "string" },
   reason: { type: "string" },
   audit: { type: "boolean" },
+  basis: { type: "string" },
 } as const;
 
 type OptionName = keyof typeof options;
@@ -213,6 +224,7 @@ const allowedOptions: Record<Exclude<Command["name"], "help">, readonly OptionNa
   "calendar set": ["json", "help", "region", "reason"],
   "calendar unset": ["json", "help", "region"],
   "calendar status": ["json", "help"],
+  "calendar confirm": ["json", "help", "region", "basis"],
   verify: ["json", "help", "audit"],
   "keys rotate": ["json", "help", "yes"],
 };
@@ -224,7 +236,7 @@ const commandList =
 const groups: Record<string, readonly string[]> = {
   "api-key": ["create", "list", "revoke"],
   import: ["employees"],
-  calendar: ["set", "unset", "status"],
+  calendar: ["set", "unset", "status", "confirm"],
   keys: ["rotate"],
 };
 
@@ -375,6 +387,15 @@ export function parseCommandLine(argv: readonly string[]): Command {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
         throw new UsageError(`DATE must be YYYY-MM-DD, got "${date}"`, name);
       return { name, json, date, region: values.region ?? "CN" };
+    }
+    case "calendar confirm": {
+      expectOperands(1, "the YEAR");
+      const year = operands[0] as string;
+      if (!/^\d{4}$/.test(year)) throw new UsageError(`YEAR must be four digits, got "${year}"`, name);
+      const basis = (values.basis ?? "").trim();
+      if (!basis)
+        throw new UsageError("needs --basis (the notice the schedule comes from; it is recorded)", name);
+      return { name, json, year: Number(year), region: values.region ?? "CN", basis };
     }
     case "verify":
       expectOperands(0, "");

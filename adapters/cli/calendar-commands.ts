@@ -3,13 +3,16 @@ import { expectOk, withApi } from "./api.ts";
 import type { Command } from "./args.ts";
 import { type CliIo, printJson, type Target } from "./context.ts";
 
-type CalendarCommand = Extract<Command, { name: "calendar set" | "calendar unset" | "calendar status" }>;
+type CalendarCommand = Extract<
+  Command,
+  { name: "calendar set" | "calendar unset" | "calendar status" | "calendar confirm" }
+>;
 
 type YearStatus = {
   region: string;
   year: number;
-  status: "official" | "provisional";
-  needsSchedule?: boolean;
+  status: "official" | "confirmed" | "provisional";
+  overrides: number;
 };
 
 function describeStatus(body: unknown): string {
@@ -20,8 +23,10 @@ function describeStatus(body: unknown): string {
       (y) =>
         `${y.region} ${y.year}: ${
           y.status === "official"
-            ? "official schedule"
-            : "PROVISIONAL — only the fixed statutory holidays; enter the official schedule with baton calendar set"
+            ? "official State Council schedule"
+            : y.status === "confirmed"
+              ? `schedule entered and confirmed by HR (${y.overrides} overrides)`
+              : `PROVISIONAL: only the fixed statutory holidays (${y.overrides} overrides so far). Enter the official schedule with baton calendar set, then baton calendar confirm ${y.year}`
         }`,
     )
     .join("\n")}\n`;
@@ -51,12 +56,23 @@ export async function calendarCommand(
       }
       case "calendar status":
         return expectOk<unknown>(await api("GET", "/api/v1/calendar/status"));
+      case "calendar confirm":
+        return expectOk<unknown>(
+          await api("PUT", `/api/v1/calendar/years/${command.year}/confirm`, {
+            json: { basis: command.basis, region: command.region },
+          }),
+        );
     }
   });
   if (command.json) return printJson(io, result);
   if (command.name === "calendar set") {
     io.stdout(
       `${command.region} ${command.date} is now a ${command.kind === "work" ? "working day" : "rest day"}.\n`,
+    );
+  } else if (command.name === "calendar confirm") {
+    const overrides = (result as { overrides: number }).overrides;
+    io.stdout(
+      `${command.region} ${command.year} is confirmed (${overrides} overrides entered); its answers are no longer provisional.\n`,
     );
   } else if (command.name === "calendar unset") {
     io.stdout(`Removed the override on ${command.region} ${command.date}.\n`);

@@ -409,6 +409,7 @@ async function execute(
     case "calendar set":
     case "calendar unset":
     case "calendar status":
+    case "calendar confirm":
       return calendarCommand(command, config, target, io);
     case "verify":
       return verifyCommand(command, config, target, io);

@@ -1,9 +1,12 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
+import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../../db/client.ts";
 import { baton, type Env, installation, json } from "../../test/helpers/cli.ts";
+import { onPostgres } from "../../test/helpers/db.ts";
 
-describe("baton import employees, login-link, verify --audit", () => {
+describe("baton import employees, login-link, calendar, verify --audit", () => {
   let env: Env;
   let dir: string;
   beforeAll(async () => {
@@ -43,6 +46,41 @@ describe("baton import employees, login-link, verify --audit", () => {
     const audit = await baton(["verify", "--audit", "--json"], env);
     const body = json<{ ok: boolean; length: number; pending: number }>(audit);
     expect(body.ok).toBe(true);
-    expect(body.length + body.pending).toBeGreaterThan(0);
+    expect(body.length).toBeGreaterThanOrEqual(2);
+    expect(body.pending).toBe(0);
+  });
+
+  it("sets, confirms and reports the calendar", async () => {
+    const status = await baton(["calendar", "status"], env);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/PROVISIONAL/);
+    const set = await baton(
+      ["calendar", "set", "2027-02-09", "rest", "--reason", "Spring Festival block"],
+      env,
+    );
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toMatch(/CN 2027-02-09 is now a rest day/);
+    expect((await baton(["calendar", "set", "2027-02-31", "rest", "--reason", "x"], env)).code).toBe(1);
+    expect((await baton(["calendar", "set", "2027-02-09", "holiday", "--reason", "x"], env)).code).toBe(2);
+    const confirmed = await baton(["calendar", "confirm", "2027", "--basis", "State Council notice"], env);
+    expect(confirmed.code, confirmed.stderr).toBe(0);
+    expect(confirmed.stdout).toMatch(/2027 is confirmed \(1 overrides entered\)/);
+    expect((await baton(["calendar", "status", "--json"], env)).stdout).toMatch(/"status": "confirmed"/);
+  });
+
+  it("names the first broken entry after a row is edited in the database", async () => {
+    const database = onPostgres
+      ? await openDatabase({ kind: "postgres", url: env.DATABASE_URL as string, max: 1 })
+      : await openDatabase({ kind: "pglite", dataDir: env.BATON_DATA_DIR as string });
+    try {
+      await database.query(
+        sql`update evidence_entries set actor = 'employee:forged' where id = (select entry_id from evidence_chain where seq = 2)`,
+      );
+    } finally {
+      await database.close();
+    }
+    const audit = await baton(["verify", "--audit"], env);
+    expect(audit.code).toBe(1);
+    expect(audit.stderr).toMatch(/BROKEN at entry #2 \([0-9a-f-]{36}\): hash mismatch/);
   });
 });

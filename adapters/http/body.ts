@@ -26,3 +26,18 @@ export async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: 
   }
   return result.data;
 }
+
+/** Query parameters against a schema: a wrong one is a 400 with the issues, like a body. */
+export function readQuery<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
+  const result = schema.safeParse(c.req.query());
+  if (!result.success) {
+    throw new AppError("bad_request", "The query parameters are not valid.", {
+      details: result.error.issues.map((issue) => ({
+        path: issue.path.join("."),
+        code: issue.code,
+        message: issue.message,
+      })),
+    });
+  }
+  return result.data;
+}

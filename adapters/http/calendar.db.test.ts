@@ -360,3 +360,50 @@ describe("GET /api/v1/calendar/status", () => {
     expect(after.notices[0]?.text).toContain("2027 年");
   });
 });
+
+describe("PUT /api/v1/calendar/years/:year/confirm", () => {
+  const confirm = (year: string, body: unknown, token = writer) =>
+    t.request(`/api/v1/calendar/years/${year}/confirm`, {
+      method: "PUT",
+      headers: { "content-type": "application/json", ...bearer(token) },
+      body: JSON.stringify(body),
+    });
+
+  it("makes a provisional year's answers firm once HR has entered and confirmed its schedule", async () => {
+    const before = (await (await get("/api/v1/calendar/days/2027-02-09")).json()) as Record<string, unknown>;
+    expect(before).toMatchObject({ workingDay: true, provisional: true });
+    await put("2027-02-09", { kind: "rest", reason: "Spring Festival block" });
+    await put("2027-02-20", { kind: "work", reason: "make-up working day" });
+
+    expect((await confirm("2027", { basis: "国办发明电〔2026〕99号" }, reader)).status).toBe(403);
+    const done = await confirm("2027", { basis: "国办发明电〔2026〕99号" });
+    expect(done.status).toBe(201);
+    expect(await done.json()).toMatchObject({ region: "CN", year: 2027, overrides: 2 });
+    expect((await confirm("2027", { basis: "again" })).status).toBe(200);
+    expect(await evidence("calendar.year.confirmed")).toBe(1);
+
+    const after = (await (await get("/api/v1/calendar/days/2027-02-09")).json()) as Record<string, unknown>;
+    expect(after).toMatchObject({ workingDay: false });
+    expect(after.provisional).toBeUndefined();
+    const add = (await (
+      await get("/api/v1/calendar/add-working-days?from=2027-02-19&days=1")
+    ).json()) as Record<string, unknown>;
+    expect(add).toMatchObject({ date: "2027-02-20" });
+    expect(add.provisional).toBeUndefined();
+    const status = (await (await get("/api/v1/calendar/status")).json()) as {
+      years: { year: number; status: string }[];
+      needsOfficialSchedule: number[];
+    };
+    expect(status.years.find((y) => y.year === 2027)?.status).toBe("confirmed");
+    expect(status.needsOfficialSchedule).toEqual([]);
+  });
+
+  it("refuses an official year, a bad year or a missing basis", async () => {
+    expect((await confirm("2026", { basis: "x" })).status).toBe(422);
+    expect((await confirm("27", { basis: "x" })).status).toBe(400);
+    expect((await confirm("2027", { basis: "  " })).status).toBe(400);
+    expect((await confirm("2027", {})).status).toBe(400);
+    expect((await confirm("2027", { basis: "x", region: "US" })).status).toBe(422);
+    expect(await evidence("calendar.year.confirmed")).toBe(0);
+  });
+});

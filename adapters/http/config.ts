@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
+import { isTimeZone } from "../../core/compliance/dates.ts";
 
 /** Thrown when the environment is wrong; the message names each variable at fault. */
 export class ConfigError extends Error {
@@ -57,15 +58,6 @@ const url = (protocols: readonly string[]) =>
       });
     }
   });
-
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function isIpOrCidr(value: string): boolean {
   const [address = "", bits, extra] = value.split("/");

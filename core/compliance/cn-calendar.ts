@@ -49,7 +49,7 @@ export function cnProvisionalPrefill(year: number): { date: IsoDate; holiday: st
 }
 
 /** The CN public calendar without overrides: the State Council schedule or the pre-fill. */
-function cnPublicDay(date: IsoDate): DayInfo {
+function cnPublicDay(date: IsoDate, confirmedYears: ReadonlySet<number> = new Set()): DayInfo {
   const year = cnYear(yearOf(date));
   const entry = year.days.get(date);
   const info: DayInfo = entry
@@ -57,23 +57,25 @@ function cnPublicDay(date: IsoDate): DayInfo {
       ? { date, workingDay: true, makeUpWorkday: true }
       : { date, workingDay: false, holiday: entry.name, ...(entry.key ? { holidayKey: entry.key } : {}) }
     : { date, workingDay: !isWeekend(date) };
-  if (year.provisional) info.provisional = true;
+  if (year.provisional && !confirmedYears.has(yearOf(date))) info.provisional = true;
   return info;
 }
 
 /**
  * The CN business calendar: Mon–Fri, the State Council's rest blocks and make-up working days
- * (调休) from chinese-days, and HR overrides on top. A year the library lacks is provisional.
+ * (调休) from chinese-days, and HR overrides on top. A year the library lacks is provisional, until
+ * HR has entered that year's schedule as overrides and confirmed it (`confirmedYears`).
  */
 export function createCnCalendar(
-  options: { overrides?: readonly CalendarOverride[] } = {},
+  options: { overrides?: readonly CalendarOverride[]; confirmedYears?: readonly number[] } = {},
 ): BusinessCalendar {
   const overrides = overrideIndex(options.overrides ?? []);
+  const confirmed = new Set(options.confirmedYears ?? []);
   return calendarFrom({
     region: "CN",
     range: cnCalendarRange,
-    day: (date) => applyOverride(cnPublicDay(date), overrides.get(date)),
+    day: (date) => applyOverride(cnPublicDay(date, confirmed), overrides.get(date)),
     publicRestDay: (date) => !cnPublicDay(date).workingDay,
-    provisionalYear: (year) => cnYear(year).provisional,
+    provisionalYear: (year) => cnYear(year).provisional && !confirmed.has(year),
   });
 }

@@ -137,3 +137,13 @@ export function dateInTimeZone(instant: Date, timeZone: string): IsoDate {
   const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return formatIsoDate(part("year"), part("month"), part("day"));
 }
+
+/** True for an IANA time zone name the runtime knows, such as Asia/Shanghai. */
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -30,9 +30,18 @@ export function normaliseRegion(value: string): string | undefined {
 /** The business calendar of a region with its overrides (and, for plain calendars, holidays). */
 export function createCalendar(
   region: string,
-  options: { overrides?: readonly CalendarOverride[]; holidays?: readonly NamedHoliday[] } = {},
+  options: {
+    overrides?: readonly CalendarOverride[];
+    holidays?: readonly NamedHoliday[];
+    confirmedYears?: readonly number[];
+  } = {},
 ): BusinessCalendar {
   if (!isCalendarRegion(region)) throw new RangeError(`Unknown calendar region: "${region}"`);
-  if (region === "CN") return createCnCalendar({ overrides: options.overrides ?? [] });
+  if (region === "CN") {
+    return createCnCalendar({
+      overrides: options.overrides ?? [],
+      confirmedYears: options.confirmedYears ?? [],
+    });
+  }
   return createPlainCalendar(region, options);
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isIsoDate, isTimeZone } from "./dates.ts";
+import { isIsoDate, isTimeZone } from "../compliance/dates.ts";
 
 export const platforms = ["slack", "lark", "dingtalk", "teams"] as const;
 export type Platform = (typeof platforms)[number];

@@ -1,9 +1,10 @@
 import { and, asc, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
 import type { Db } from "../client.ts";
-import { calendarOverrides, calendarProvisionalYears } from "../schema/index.ts";
+import { calendarConfirmedYears, calendarOverrides, calendarProvisionalYears } from "../schema/index.ts";
 
 export type StoredCalendarOverride = typeof calendarOverrides.$inferSelect;
 export type StoredProvisionalYear = typeof calendarProvisionalYears.$inferSelect;
+export type StoredConfirmedYear = typeof calendarConfirmedYears.$inferSelect;
 
 export function calendarRepository(db: Db) {
   return {
@@ -68,6 +69,24 @@ export function calendarRepository(db: Db) {
         .values(row)
         .onConflictDoNothing()
         .returning({ year: calendarProvisionalYears.year });
+      return inserted.length > 0;
+    },
+
+    async listConfirmedYears(region: string): Promise<StoredConfirmedYear[]> {
+      return db
+        .select()
+        .from(calendarConfirmedYears)
+        .where(eq(calendarConfirmedYears.region, region))
+        .orderBy(asc(calendarConfirmedYears.year));
+    },
+
+    /** Records HR's confirmation of a year's schedule; false when it was confirmed already. */
+    async confirmYear(row: StoredConfirmedYear): Promise<boolean> {
+      const inserted = await db
+        .insert(calendarConfirmedYears)
+        .values(row)
+        .onConflictDoNothing()
+        .returning({ year: calendarConfirmedYears.year });
       return inserted.length > 0;
     },
   };

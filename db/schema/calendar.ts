@@ -30,3 +30,19 @@ export const calendarProvisionalYears = pgTable(
   },
   (t) => [primaryKey({ columns: [t.region, t.year] })],
 );
+
+/**
+ * Provisional years whose official schedule HR has entered (as overrides) and confirmed, with the
+ * notice it came from: answers from them are no longer marked provisional.
+ */
+export const calendarConfirmedYears = pgTable(
+  "calendar_confirmed_years",
+  {
+    region: text("region").notNull(),
+    year: integer("year").notNull(),
+    basis: text("basis").notNull(),
+    confirmedBy: text("confirmed_by").notNull(),
+    confirmedAt: timestamp("confirmed_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.region, t.year] })],
+);

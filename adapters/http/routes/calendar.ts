@@ -8,6 +8,7 @@ import { isMessageKey, translate } from "../../../core/messages/index.ts";
 import {
   answerFromCalendar,
   calendarStatus,
+  confirmCalendarYear,
   listCalendarOverrides,
   maxReasonLength,
   removeCalendarOverride,
@@ -15,7 +16,7 @@ import {
   requireRegion,
   setCalendarOverride,
 } from "../../../db/calendar.ts";
-import { readJson } from "../body.ts";
+import { readJson, readQuery } from "../body.ts";
 import { requestLocale } from "../errors.ts";
 import { requireScope } from "../middleware/api-auth.ts";
 import type { AppEnv } from "../services.ts";
@@ -58,21 +59,6 @@ const overrideBody = z.object({
   region: z.string().max(16).optional(),
   reason: z.string().trim().min(1).max(maxReasonLength),
 });
-
-/** Query parameters against a schema: a wrong one is a 400 with the issues, like a body. */
-function readQuery<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
-  const result = schema.safeParse(c.req.query());
-  if (!result.success) {
-    throw new AppError("bad_request", "The query parameters are not valid.", {
-      details: result.error.issues.map((issue) => ({
-        path: issue.path.join("."),
-        code: issue.code,
-        message: issue.message,
-      })),
-    });
-  }
-  return result.data;
-}
 
 function dayBody(c: Context<AppEnv>, day: DayInfo, regionCode: string) {
   const key = day.holidayKey ? `calendar.holiday.${day.holidayKey}` : undefined;
@@ -199,5 +185,21 @@ export function registerCalendarRoutes(app: Hono<AppEnv>): void {
       ...status,
       notices: status.notices.map((n) => ({ ...n, text: translate(locale, n.key, n.params) })),
     });
+  });
+
+  app.put("/api/v1/calendar/years/:year/confirm", requireScope("calendar:write"), async (c) => {
+    const year = Number(c.req.param("year"));
+    if (!/^\d{4}$/.test(c.req.param("year")))
+      throw new AppError("bad_request", "The year must be four digits.");
+    const body = await readJson(c, z.object({ basis: z.string(), region: z.string().optional() }).strict());
+    const { database, clock } = c.get("services");
+    const result = await confirmCalendarYear(database.db, {
+      ...(body.region === undefined ? {} : { region: body.region }),
+      year,
+      basis: body.basis,
+      actor: actorOf(c),
+      at: clock.now(),
+    });
+    return c.json(result, result.evidenceId ? 201 : 200);
   });
 }

@@ -1,7 +1,7 @@
 import type { Context, Hono } from "hono";
 import { z } from "zod";
 import { scopeAllows } from "../../../core/access/scopes.ts";
-import { isIsoDate } from "../../../core/directory/dates.ts";
+import { isIsoDate } from "../../../core/compliance/dates.ts";
 import {
   employeeInput,
   employeeInputProblems,
@@ -22,7 +22,7 @@ import {
   upsertEmployee,
   upsertEntity,
 } from "../../../db/repositories/directory.ts";
-import { readJson } from "../body.ts";
+import { readJson, readQuery } from "../body.ts";
 import { importEmployees } from "../directory-import.ts";
 import { safeRedirectPath } from "../links/actions.ts";
 import { maxLinkLifetimeSeconds } from "../links/tokens.ts";
@@ -102,25 +102,21 @@ export function registerDirectoryRoutes(app: Hono<AppEnv>): void {
   });
 
   app.get("/api/v1/employees", requireScope("employees:read"), async (c) => {
-    const query = z
-      .object({
+    const query = readQuery(
+      c,
+      z.object({
         status: z.enum(["active", "deactivated", "left"]).optional(),
         department: z.string().max(100).optional(),
         role: z.string().max(40).optional(),
         after: z.string().regex(externalIdPattern).optional(),
         limit: z.coerce.number().int().min(1).max(500).default(100),
-      })
-      .safeParse(c.req.query());
-    if (!query.success) {
-      throw new AppError("bad_request", "The query parameters are not valid.", {
-        details: query.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-      });
-    }
-    const page = await listEmployees(c.get("services").database.db, master(c), query.data);
+      }),
+    );
+    const page = await listEmployees(c.get("services").database.db, master(c), query);
     const last = page.at(-1);
     return c.json({
       employees: page,
-      next: page.length === query.data.limit && last ? last.externalId : null,
+      next: page.length === query.limit && last ? last.externalId : null,
     });
   });
 
