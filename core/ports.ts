@@ -32,3 +32,9 @@ export class SignatureError extends Error {
     this.reason = reason;
   }
 }
+
+/** Work the scheduler runs on every tick (each minute); it must be safe to run on several instances at once. */
+export type TickJob = {
+  name: string;
+  run(now: Date): Promise<void>;
+};

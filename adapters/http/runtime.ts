@@ -7,12 +7,13 @@ import { createChainWriter } from "../../db/evidence-chain.ts";
 import type { SeedSet } from "../../db/seeds/seed.ts";
 import type { Config } from "./config.ts";
 import { surfaceStatus } from "./config.ts";
-import { loadKeys } from "./keys.ts";
+import { type Keys, loadKeys } from "./keys.ts";
 import { createLinkActionRegistry, type LinkAction } from "./links/actions.ts";
 import { loginAction } from "./links/login-action.ts";
 import { createLinkTokens } from "./links/tokens.ts";
 import { createOperations } from "./operations.ts";
-import type { Services } from "./services.ts";
+import { withModules } from "./registry.ts";
+import type { Readiness, Services } from "./services.ts";
 import { createSigner } from "./signer.ts";
 
 export type RuntimeOptions = {
@@ -31,6 +32,45 @@ export type Runtime = {
   prepare(): Promise<void>;
   close(): Promise<void>;
 };
+
+export type ServiceParts = {
+  config: Config;
+  database: Database;
+  keys: Keys;
+  logger: Logger;
+  clock: Clock;
+  readiness: Readiness;
+  linkActions?: readonly LinkAction[];
+  seeds?: readonly SeedSet[];
+  cliSecret?: string;
+  remoteAddress(raw: unknown): string | undefined;
+};
+
+/** Builds every service from the opened parts: the one place that wires them (servers, CLI, tests). */
+export function assembleServices(parts: ServiceParts): Services {
+  const { config, database, keys, logger, clock } = parts;
+  return withModules({
+    config,
+    database,
+    keys,
+    logger,
+    clock,
+    readiness: parts.readiness,
+    linkTokens: createLinkTokens({ keys, clock, publicUrl: config.publicUrl }),
+    linkActions: createLinkActionRegistry([loginAction, ...(parts.linkActions ?? [])]),
+    operations: createOperations({
+      config,
+      database,
+      logger,
+      master: keys.encryption,
+      ...(parts.seeds ? { seeds: parts.seeds } : {}),
+    }),
+    ...(parts.cliSecret ? { cliSecret: parts.cliSecret } : {}),
+    remoteAddress: parts.remoteAddress,
+    signer: createSigner({ keys, database, clock, logger }),
+    chainWriter: createChainWriter(database, { logger }),
+  });
+}
 
 /** Logs, once at start, which surfaces are on and which variables turn the others on. */
 export function logSurfaces(config: Config, logger: Logger): void {
@@ -66,27 +106,18 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
         ? await openDatabase({ kind: "pglite", dataDir: config.database.dataDir })
         : await openDatabase({ kind: "postgres", url: config.database.url });
     const openedDatabase = database;
-    const services: Services = {
+    const services = assembleServices({
       config,
       database: openedDatabase,
       keys,
       logger,
       clock,
       readiness: { migrations: "pending" },
-      linkTokens: createLinkTokens({ keys, clock, publicUrl: config.publicUrl }),
-      linkActions: createLinkActionRegistry([loginAction, ...(options.linkActions ?? [])]),
-      operations: createOperations({
-        config,
-        database: openedDatabase,
-        logger,
-        master: keys.encryption,
-        ...(options.seeds ? { seeds: options.seeds } : {}),
-      }),
+      ...(options.linkActions ? { linkActions: options.linkActions } : {}),
+      ...(options.seeds ? { seeds: options.seeds } : {}),
       ...(options.holder === "server" ? { cliSecret: randomBytes(32).toString("base64url") } : {}),
       remoteAddress: options.remoteAddress ?? (() => undefined),
-      signer: createSigner({ keys, database: openedDatabase, clock, logger }),
-      chainWriter: createChainWriter(openedDatabase, { logger }),
-    };
+    });
     return {
       services,
       lock,

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
-import type { Clock } from "../../core/ports.ts";
+import type { CheckGate } from "../../core/offboarding/gates.ts";
+import type { Clock, TickJob } from "../../core/ports.ts";
 import type { Database } from "../../db/client.ts";
 import type { ChainWriter } from "../../db/evidence-chain.ts";
 import type { Config } from "./config.ts";
@@ -32,6 +33,10 @@ export type Services = {
   chainWriter: ChainWriter;
   /** A per-run secret that lets the local CLI use the admin API (loopback only). */
   cliSecret?: string;
+  /** Gates of the offboarding check step (agreements, training), see registry.ts. */
+  gates: CheckGate[];
+  /** What the scheduler runs on each tick, see registry.ts. */
+  tickJobs: TickJob[];
   /** The TCP peer of a request; runtime-specific. */
   remoteAddress(raw: unknown): string | undefined;
 };

@@ -7,16 +7,12 @@ import type { Hono } from "hono";
 import { createApp } from "../../adapters/http/app.ts";
 import { type Config, loadConfig } from "../../adapters/http/config.ts";
 import { loadKeys } from "../../adapters/http/keys.ts";
-import { createLinkActionRegistry, type LinkAction } from "../../adapters/http/links/actions.ts";
-import { loginAction } from "../../adapters/http/links/login-action.ts";
-import { createLinkTokens } from "../../adapters/http/links/tokens.ts";
+import type { LinkAction } from "../../adapters/http/links/actions.ts";
 import { createLogger } from "../../adapters/http/logger.ts";
-import { createOperations } from "../../adapters/http/operations.ts";
+import { assembleServices } from "../../adapters/http/runtime.ts";
 import type { AppEnv, Services } from "../../adapters/http/services.ts";
-import { createSigner } from "../../adapters/http/signer.ts";
 import type { Clock } from "../../core/ports.ts";
 import type { Database } from "../../db/client.ts";
-import { createChainWriter } from "../../db/evidence-chain.ts";
 
 /** Fresh keys for a test run, in the form the environment carries them. */
 export function testKeyEnv(): { BATON_SIGNING_KEY: string; BATON_ENCRYPTION_KEY: string } {
@@ -72,22 +68,18 @@ export async function createTestApp(
   const logger = createLogger("debug", sink);
   const clock = options.clock ?? { now: () => new Date() };
   const keys = await loadKeys(config);
-  const services: Services = {
+  // Not started: tests run the chain writer with `runOnce()`.
+  const services = assembleServices({
     config,
     database,
     keys,
     logger,
     clock,
     readiness: { migrations: "current" },
-    linkTokens: createLinkTokens({ keys, clock, publicUrl: config.publicUrl }),
-    linkActions: createLinkActionRegistry([loginAction, ...(options.linkActions ?? [])]),
-    operations: createOperations({ config, database, logger, master: keys.encryption }),
+    ...(options.linkActions ? { linkActions: options.linkActions } : {}),
     cliSecret: randomBytes(32).toString("base64url"),
     remoteAddress: (env) => (env as { remote?: string } | undefined)?.remote,
-    signer: createSigner({ keys, database, clock, logger }),
-    // Not started: tests run it with `runOnce()`.
-    chainWriter: createChainWriter(database, { logger }),
-  };
+  });
   const app = createApp(services);
   return {
     app,
