@@ -1,11 +1,18 @@
 /**
  * Baton's benchmarks: `npm run bench`. Numbers go into the session notes; no test asserts them.
- * Each case runs for a fixed time in-process (no network), on the embedded database.
+ * Each case runs for a fixed time in-process (no network), on the embedded database. Then the
+ * outbox benchmarks (short by default; the full figures with the knobs):
+ *   BENCH_DISPATCH_MESSAGES (1000; 10000 for the full figure), BENCH_DISPATCH_DESTINATIONS (200),
+ *   BENCH_DATABASE_URL (a PostgreSQL server: scratch databases there instead of PGlite, and the
+ *   tick benchmark), BENCH_TICK_STEPS (10000; 100000 for the full figure), BENCH_TRACE=1 (progress).
  */
 import { randomBytes } from "node:crypto";
 import { openDatabase } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { createTestApp } from "../test/helpers/app.ts";
+import { benchDispatcher } from "./dispatcher.ts";
+import { withScratchDatabase } from "./scratch.ts";
+import { benchTick } from "./tick.ts";
 
 type Result = { name: string; ops: number; perSecond: number; p50: number; p99: number };
 
@@ -74,6 +81,39 @@ async function main(): Promise<void> {
     `memory: rss ${Math.round(memory.rss / 2 ** 20)} MiB, heap used ${Math.round(memory.heapUsed / 2 ** 20)} MiB`,
   );
   await database.close();
+
+  await outboxBenchmarks();
+}
+
+/**
+ * The outbox dispatcher against a rate-limited fake surface (bench/dispatcher.ts), on PGlite or on
+ * BENCH_DATABASE_URL; the scheduler's tick over many open steps (bench/tick.ts), PostgreSQL only.
+ */
+async function outboxBenchmarks(): Promise<void> {
+  const serverUrl = process.env.BENCH_DATABASE_URL;
+  const messages = Number(process.env.BENCH_DISPATCH_MESSAGES ?? 1000);
+  const destinations = Number(process.env.BENCH_DISPATCH_DESTINATIONS ?? 200);
+  const result = await withScratchDatabase(serverUrl, "dispatch", (database) =>
+    benchDispatcher(database, { messages, destinations }),
+  );
+  console.log(
+    `dispatcher (${serverUrl ? "postgres" : "pglite"}): ${result.delivered}/${messages} personal messages to ` +
+      `${destinations} destinations at 1/s (burst 3) in ${result.seconds} s; ideal ${result.idealSeconds} s ` +
+      `(${result.idealWithBurstSeconds} s counting the burst); ` +
+      `ratio ${result.ratio} (target ≤ 1.05); duplicates ${result.duplicates}, missing ${result.missing}, ` +
+      `429s ${result.refusedWith429}`,
+  );
+
+  if (!serverUrl) {
+    console.log("tick over open steps: set BENCH_DATABASE_URL (PostgreSQL) to run it");
+    return;
+  }
+  const steps = Number(process.env.BENCH_TICK_STEPS ?? 10_000);
+  const tick = await benchTick(serverUrl, { openSteps: steps });
+  console.log(
+    `tick() over ${tick.openSteps} open steps in ${tick.cases} cases (PostgreSQL); jobs: ${tick.jobs.join(", ")}`,
+  );
+  console.table(tick.ticks);
 }
 
 await main();

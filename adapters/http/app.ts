@@ -2,17 +2,28 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { AppError, isAppError } from "../../core/errors.ts";
+import { registerConnectorWebhooks } from "./connectors/webhook.ts";
 import { errorResponse } from "./errors.ts";
 import { apiAuth } from "./middleware/api-auth.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { securityHeaders } from "./middleware/security.ts";
 import { registerAdminRoutes } from "./routes/admin.ts";
+import { registerAgreementRoutes } from "./routes/agreements.ts";
 import { registerAuditRoutes } from "./routes/audit.ts";
 import { registerCalendarRoutes } from "./routes/calendar.ts";
+import { registerCaseRoutes } from "./routes/cases.ts";
+import { registerCertificateRoutes } from "./routes/certificates.ts";
+import { registerChannelRoutes } from "./routes/channels.ts";
 import { registerDirectoryRoutes } from "./routes/directory.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
 import { registerLinkRoutes } from "./routes/links.ts";
+import { registerLintRoutes } from "./routes/lint.ts";
+import { registerNonCompeteRoutes } from "./routes/non-competes.ts";
+import { registerOutboxRoutes } from "./routes/outbox.ts";
+import { registerSchedulerRoutes } from "./routes/scheduler.ts";
 import { registerSessionRoutes } from "./routes/session.ts";
+import { registerSettlementRoutes } from "./routes/settlement.ts";
+import { registerTrainingRoutes } from "./routes/training.ts";
 import { registerVerificationRoutes } from "./routes/verify.ts";
 import type { AppEnv, Services } from "./services.ts";
 import { loadSession } from "./sessions.ts";
@@ -45,10 +56,13 @@ export function createApp(services: Services): Hono<AppEnv> {
     await next();
   });
   app.use("*", loadSession);
-  // Requests may have committed evidence entries; the chain writer is debounced, so waking it is cheap.
+  // Requests may have committed evidence entries, outbox rows or inbound messages; the workers are
+  // debounced, so waking them is cheap.
   app.use("*", async (_c, next) => {
     await next();
     services.chainWriter.wake();
+    services.dispatcher.wake();
+    services.inbox.wake();
   });
   app.use("/api/*", apiAuth);
 
@@ -59,6 +73,17 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerLinkRoutes(app);
   registerAuditRoutes(app);
   registerVerificationRoutes(app);
+  registerChannelRoutes(app);
+  registerOutboxRoutes(app);
+  registerSchedulerRoutes(app);
+  registerLintRoutes(app);
+  registerSettlementRoutes(app);
+  registerNonCompeteRoutes(app);
+  registerConnectorWebhooks(app);
+  registerCertificateRoutes(app);
+  registerAgreementRoutes(app);
+  registerTrainingRoutes(app);
+  registerCaseRoutes(app);
 
   app.notFound((c) => errorResponse(c, new AppError("not_found", "", { messageKey: "error.not_found" })));
   app.onError((error, c) => {

@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import path from "node:path";
 import { z } from "zod";
 import { isTimeZone } from "../../core/compliance/dates.ts";
+import { isWebhookSecret } from "../connectors/standard-webhooks.ts";
 
 /** Thrown when the environment is wrong; the message names each variable at fault. */
 export class ConfigError extends Error {
@@ -58,6 +59,12 @@ const url = (protocols: readonly string[]) =>
       });
     }
   });
+
+/** A Standard Webhooks secret: `whsec_` and the base64 of 24 to 64 random bytes. */
+const webhookSecret = optionalText.refine((v) => v === undefined || isWebhookSecret(v), {
+  message:
+    "must be a Standard Webhooks secret: whsec_ followed by base64 (try: echo whsec_$(openssl rand -base64 32))",
+});
 
 function isIpOrCidr(value: string): boolean {
   const [address = "", bits, extra] = value.split("/");
@@ -168,11 +175,11 @@ const envSchema = z.object({
   DINGTALK_CORP_IDS: list,
   DINGTALK_ALERT_WEBHOOK: url(["http:", "https:"]),
   DINGTALK_ALERT_SECRET: optionalText,
-  CONNECTOR_OA_SECRET: optionalText,
+  CONNECTOR_OA_SECRET: webhookSecret,
   CONNECTOR_CRM_URL: url(["http:", "https:"]),
-  CONNECTOR_CRM_SECRET: optionalText,
+  CONNECTOR_CRM_SECRET: webhookSecret,
   CONNECTOR_FINANCE_URL: url(["http:", "https:"]),
-  CONNECTOR_FINANCE_SECRET: optionalText,
+  CONNECTOR_FINANCE_SECRET: webhookSecret,
   TEAMS_APP_ID: optionalText,
   TEAMS_APP_PASSWORD: optionalText,
   TEAMS_TENANT_ID: optionalText,

@@ -338,7 +338,8 @@ describe("demo organisation", () => {
     await resetDatabase(database);
     const demo = await createTestApp(database, { env: { BATON_ADMIN_TOKEN: adminToken } });
     const first = await demo.services.operations.seed();
-    expect(first.applied).toEqual(["demo-welcome@1", "demo-organisation@1"]);
+    // Later modules add their own demo sets (the agreement, courses) after these.
+    expect(first.applied.slice(0, 2)).toEqual(["demo-welcome@1", "demo-organisation@1"]);
     const again = await demo.services.operations.seed();
     expect(again.applied).toEqual([]);
     const list = (await (await demo.request("/api/v1/employees?limit=500", get())).json()) as {

@@ -3,10 +3,14 @@ import type { Logger } from "pino";
 import { type Clock, systemClock } from "../../core/ports.ts";
 import { type Database, openDatabase } from "../../db/client.ts";
 import { acquireDataDirLock, type DataDirLock } from "../../db/data-dir-lock.ts";
+import { createDispatcher } from "../../db/dispatcher.ts";
 import { createChainWriter } from "../../db/evidence-chain.ts";
+import { createInboxWorker } from "../../db/inbox.ts";
+import { createScheduler } from "../../db/scheduler.ts";
 import type { SeedSet } from "../../db/seeds/seed.ts";
 import type { Config } from "./config.ts";
 import { surfaceStatus } from "./config.ts";
+import { type Cron, startCron } from "./cron.ts";
 import { type Keys, loadKeys } from "./keys.ts";
 import { createLinkActionRegistry, type LinkAction } from "./links/actions.ts";
 import { loginAction } from "./links/login-action.ts";
@@ -49,7 +53,8 @@ export type ServiceParts = {
 /** Builds every service from the opened parts: the one place that wires them (servers, CLI, tests). */
 export function assembleServices(parts: ServiceParts): Services {
   const { config, database, keys, logger, clock } = parts;
-  return withModules({
+  // The workers read the module registries (senders, processors, jobs) of the finished services.
+  const services: Services = withModules({
     config,
     database,
     keys,
@@ -69,7 +74,31 @@ export function assembleServices(parts: ServiceParts): Services {
     remoteAddress: parts.remoteAddress,
     signer: createSigner({ keys, database, clock, logger }),
     chainWriter: createChainWriter(database, { logger }),
+    dispatcher: createDispatcher(database, {
+      senders: () => services.senders,
+      clock,
+      logger,
+      afterCommit: () => services.chainWriter.wake(),
+    }),
+    inbox: createInboxWorker(database, {
+      processors: () => services.inboxProcessors,
+      clock,
+      logger,
+      afterCommit: () => {
+        services.chainWriter.wake();
+        services.dispatcher.wake();
+      },
+    }),
+    scheduler: createScheduler(database, {
+      jobs: () => services.tickJobs,
+      logger,
+      afterTick: () => {
+        services.chainWriter.wake();
+        services.dispatcher.wake();
+      },
+    }),
   });
+  return services;
 }
 
 /** Logs, once at start, which surfaces are on and which variables turn the others on. */
@@ -118,6 +147,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
       ...(options.holder === "server" ? { cliSecret: randomBytes(32).toString("base64url") } : {}),
       remoteAddress: options.remoteAddress ?? (() => undefined),
     });
+    let cron: Cron | undefined;
     return {
       services,
       lock,
@@ -136,8 +166,14 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
         }
         await services.signer.register();
         services.chainWriter.start();
+        services.dispatcher.start();
+        services.inbox.start();
+        cron = startCron(services);
       },
       async close() {
+        await cron?.stop();
+        await services.inbox.stop();
+        await services.dispatcher.stop();
         await services.chainWriter.stop();
         await openedDatabase.close();
         lock?.release();

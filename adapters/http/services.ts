@@ -1,8 +1,12 @@
 import type { Logger } from "pino";
+import type { NotificationSenders } from "../../core/notifications/delivery.ts";
 import type { CheckGate } from "../../core/offboarding/gates.ts";
 import type { Clock, TickJob } from "../../core/ports.ts";
 import type { Database } from "../../db/client.ts";
+import type { Dispatcher } from "../../db/dispatcher.ts";
 import type { ChainWriter } from "../../db/evidence-chain.ts";
+import type { InboxProcessor, InboxWorker } from "../../db/inbox.ts";
+import type { Scheduler } from "../../db/scheduler.ts";
 import type { Config } from "./config.ts";
 import type { Keys } from "./keys.ts";
 import type { LinkActionRegistry } from "./links/actions.ts";
@@ -37,6 +41,16 @@ export type Services = {
   gates: CheckGate[];
   /** What the scheduler runs on each tick, see registry.ts. */
   tickJobs: TickJob[];
+  /** Sends the outbox; call `wake()` after a commit that enqueued notifications. */
+  dispatcher: Dispatcher;
+  /** Who delivers each recipient type (surfaces, connectors, the recording sink), see registry.ts. */
+  senders: NotificationSenders;
+  /** Processes stored inbound requests; call `wake()` after `receiveInbound` commits. */
+  inbox: InboxWorker;
+  /** The processor of each inbound source, see registry.ts. */
+  inboxProcessors: InboxProcessor[];
+  /** Runs `tickJobs` (node-cron every minute, `POST /api/v1/admin/tick`). */
+  scheduler: Scheduler;
   /** The TCP peer of a request; runtime-specific. */
   remoteAddress(raw: unknown): string | undefined;
 };

@@ -5,7 +5,7 @@ import type { Locale } from "../messages/index.ts";
  * what a third party holding the link needs: what it is, when, whether it still stands, and the
  * holder's name masked.
  */
-export const verificationKinds = ["signature", "certificate"] as const;
+export const verificationKinds = ["signature", "certificate", "training-certificate"] as const;
 export type VerificationKind = (typeof verificationKinds)[number];
 
 export function isVerificationKind(value: string): value is VerificationKind {
@@ -20,6 +20,8 @@ export type VerificationSummary = {
   holder: string;
   /** When it was signed or issued, RFC 3339. */
   at: string;
+  /** The last day it is valid (YYYY-MM-DD), for what expires (training certificates). */
+  validThrough?: string;
 };
 
 /** 128 random bits in base64url: 22 characters. */

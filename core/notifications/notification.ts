@@ -5,8 +5,12 @@
 export type Recipient =
   /** One person, by principal (`employee:E1001`): a 1:1 chat or e-mail. Never folded with others. */
   | { type: "person"; principal: string }
-  /** Every bound group channel of that purpose (for an entity, or all when absent). */
-  | { type: "channel"; purpose: "hr" | "finance"; entityId?: string }
+  /**
+   * Every bound group channel of that purpose: for an entity (its channels and those bound for
+   * all entities), or every one when absent. `bindingId` addresses one binding only (a channel's
+   * own daily digest, the confirmation that it was bound).
+   */
+  | { type: "channel"; purpose: "hr" | "finance"; entityId?: string; bindingId?: string }
   /** An outside system through a connector (CRM, finance). */
   | { type: "system"; system: string };
 
@@ -31,8 +35,10 @@ export function destinationOf(recipient: Recipient): string {
   switch (recipient.type) {
     case "person":
       return `person:${recipient.principal}`;
-    case "channel":
-      return `channel:${recipient.purpose}:${recipient.entityId ?? "*"}`;
+    case "channel": {
+      const base = `channel:${recipient.purpose}:${recipient.entityId ?? "*"}`;
+      return recipient.bindingId ? `${base}:${recipient.bindingId}` : base;
+    }
     case "system":
       return `system:${recipient.system}`;
   }

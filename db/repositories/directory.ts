@@ -6,6 +6,7 @@ import { managerChain, wouldCreateCycle } from "../../core/directory/manager-cha
 import { maskEmail, maskTail } from "../../core/directory/masking.ts";
 import { AppError } from "../../core/errors.ts";
 import type { Db } from "../client.ts";
+import { rehomeOpenSteps } from "../offboarding/rehome.ts";
 import {
   employeeDataKeys,
   employeeIdentities,
@@ -320,6 +321,10 @@ export async function upsertEmployee(
       subject: `employee:${externalId}`,
       data: { fields: [...new Set(changed)].sort() },
     });
+  }
+  // A new manager, or an owner who is no longer active, moves open offboarding steps (DESIGN §6).
+  if (existing && (changed.includes("managerId") || changed.includes("status"))) {
+    await rehomeOpenSteps(tx, { employeeId: id, actor, now });
   }
   const row = await rowByExternalId(tx, externalId);
   return {

@@ -24,6 +24,8 @@ export type NewVerification = {
   at: Date;
   /** A compact JWS from the Signer over a payload with `sub: subject`. */
   jws: string;
+  /** The last day it is valid (YYYY-MM-DD), for what expires. */
+  validThrough?: string;
 };
 
 function payloadSubject(jws: string): unknown {
@@ -50,6 +52,7 @@ export async function createVerification(tx: Db, input: NewVerification): Promis
     title: input.title,
     holder: maskName(input.holderName),
     at: input.at.toISOString(),
+    ...(input.validThrough ? { validThrough: input.validThrough } : {}),
   };
   await tx.insert(verifications).values({
     id,

@@ -1,4 +1,6 @@
 import { settings } from "../schema/index.ts";
+import { demoAgreement } from "./demo-agreement.ts";
+import { demoCourses } from "./demo-courses.ts";
 import { demoOrganisation } from "./demo-organisation.ts";
 import type { SeedSet } from "./seed.ts";
 
@@ -19,4 +21,6 @@ export const demoSeeds: readonly SeedSet[] = [
     },
   },
   demoOrganisation,
+  demoAgreement,
+  demoCourses,
 ];

@@ -1,3 +1,4 @@
+import type { HtmlEscapedString } from "hono/utils/html";
 import type { Locale } from "../../../core/messages/index.ts";
 import type { Db } from "../../../db/client.ts";
 
@@ -8,6 +9,24 @@ export type LinkActionContext = {
   locale: Locale;
   now: Date;
   jti: string;
+  /** The form fields posted with the link (text fields only, never `_csrf`). */
+  form: Record<string, string>;
+  /** Where the POST came from: the client IP (through trusted proxies only) and user agent. */
+  request: { ip?: string; userAgent?: string; sessionIdHash?: string };
+};
+
+/** A text input the link's page asks for (e.g. the typed full name when signing). */
+export type LinkField = { name: string; label: string; autocomplete?: string };
+
+/** What a link's GET page shows. `content` is extra HTML (escaped by the action), `fields` are form inputs. */
+export type LinkDescription = {
+  title: string;
+  body: string;
+  confirm: string;
+  content?: HtmlEscapedString | Promise<HtmlEscapedString>;
+  fields?: LinkField[];
+  /** Inputs placed inside the form (escaped by the action), e.g. a quiz's radio buttons; posted in `form`. */
+  formContent?: HtmlEscapedString | Promise<HtmlEscapedString>;
 };
 
 export type LinkActionOutcome = {
@@ -17,6 +36,8 @@ export type LinkActionOutcome = {
   redirect?: string;
   /** Open a cookie session for the link's principal (login links). */
   startSession?: boolean;
+  /** Extra HTML for the result page (escaped by the action), e.g. a download of what was signed. */
+  content?: HtmlEscapedString | Promise<HtmlEscapedString>;
 };
 
 /** What a signed link does when its POST is made. GET only shows `describe`. */
@@ -27,11 +48,13 @@ export type LinkAction = {
    * CSRF token), so a forwarded link cannot act in that person's name.
    */
   requiresSession: boolean;
-  describe(input: { principal: string; data: Record<string, unknown>; locale: Locale }): {
-    title: string;
-    body: string;
-    confirm: string;
-  };
+  /** May read the database (`db`) and throw an AppError when the link no longer makes sense. */
+  describe(input: {
+    principal: string;
+    data: Record<string, unknown>;
+    locale: Locale;
+    db: Db;
+  }): LinkDescription | Promise<LinkDescription>;
   /** Runs inside the transaction that marks the link used; throwing rolls both back. */
   perform(context: LinkActionContext): Promise<LinkActionOutcome>;
 };

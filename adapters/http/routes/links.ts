@@ -5,7 +5,7 @@ import { type Locale, type MessageKey, translate } from "../../../core/messages/
 import type { Db } from "../../../db/client.ts";
 import { usedLinkRepository } from "../../../db/repositories/used-links.ts";
 import { requestLocale, statusOf } from "../errors.ts";
-import type { LinkActionOutcome } from "../links/actions.ts";
+import type { LinkActionOutcome, LinkDescription } from "../links/actions.ts";
 import { type LinkClaims, LinkTokenError } from "../links/tokens.ts";
 import { noStore, sameOriginForUnsafeMethods } from "../middleware/security.ts";
 import { messagePage, page } from "../pages/layout.ts";
@@ -39,6 +39,19 @@ async function claimsOf(c: Context<AppEnv>): Promise<LinkClaims | undefined> {
 
 class AlreadyUsed extends Error {}
 
+/** The posted form's text fields; a body that is not a form gives none. */
+async function formFields(c: Context<AppEnv>): Promise<Record<string, string>> {
+  let body: Record<string, unknown>;
+  try {
+    body = await c.req.parseBody();
+  } catch {
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(body)) if (typeof value === "string") out[name] = value;
+  return out;
+}
+
 /**
  * Signed action links. GET only shows what the link would do (chat apps fetch links for previews);
  * POST acts once: the link is marked used in the same transaction as its effect.
@@ -59,7 +72,21 @@ export function registerLinkRoutes(app: Hono<AppEnv>): void {
       if (!session) return refuse(c, locale, { ...refusals.signInFirst, status: 401 });
       if (session.principal !== claims.principal) return refuse(c, locale, refusals.wrongPerson);
     }
-    const shown = action.describe({ principal: claims.principal, data: claims.data, locale });
+    let shown: LinkDescription;
+    try {
+      shown = await action.describe({
+        principal: claims.principal,
+        data: claims.data,
+        locale,
+        db: database.db,
+      });
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      return c.html(
+        messagePage(locale, translate(locale, "link.invalid.title"), error.message),
+        statusOf[error.code],
+      );
+    }
     const expires = new Intl.DateTimeFormat(locale, {
       dateStyle: "medium",
       timeStyle: "short",
@@ -71,8 +98,14 @@ export function registerLinkRoutes(app: Hono<AppEnv>): void {
         shown.title,
         html`<h1>${shown.title}</h1>
 <p>${shown.body}</p>
+${shown.content ?? ""}
 <form method="post">
 ${action.requiresSession && session ? html`<input type="hidden" name="_csrf" value="${session.csrfToken}">` : ""}
+${shown.formContent ?? ""}
+${(shown.fields ?? []).map(
+  (field) =>
+    html`<p><label>${field.label}<br><input name="${field.name}" required maxlength="200" autocomplete="${field.autocomplete ?? "off"}"></label></p>`,
+)}
 <p><button type="submit">${shown.confirm}</button></p>
 </form>
 <p class="muted">${translate(locale, "link.expires", { expiresAt: expires })}</p>`,
@@ -88,13 +121,13 @@ ${action.requiresSession && session ? html`<input type="hidden" name="_csrf" val
     const action = services.linkActions.get(claims.purpose);
     if (!action) return refuse(c, locale, refusals.unknown);
     const session = c.get("session");
+    const form = await formFields(c);
     if (action.requiresSession) {
       if (!session) return refuse(c, locale, refusals.signInFirst);
       if (session.principal !== claims.principal) return refuse(c, locale, refusals.wrongPerson);
-      const form = await c.req.parseBody();
-      const presented = typeof form._csrf === "string" ? form._csrf : "";
-      if (!sameToken(presented, session.csrfToken)) return refuse(c, locale, refusals.csrf);
+      if (!sameToken(form._csrf ?? "", session.csrfToken)) return refuse(c, locale, refusals.csrf);
     }
+    const { _csrf, ...fields } = form;
     const now = services.clock.now();
     let outcome: LinkActionOutcome;
     let cookie: string | undefined;
@@ -116,6 +149,12 @@ ${action.requiresSession && session ? html`<input type="hidden" name="_csrf" val
           locale,
           now,
           jti: claims.jti,
+          form: fields,
+          request: {
+            ...(c.get("clientIp") ? { ip: c.get("clientIp") } : {}),
+            ...(c.req.header("user-agent") ? { userAgent: c.req.header("user-agent")?.slice(0, 512) } : {}),
+            ...(session && action.requiresSession ? { sessionIdHash: session.idHash } : {}),
+          },
         });
         const value = result.startSession ? await openSession(tx, claims.principal, now) : undefined;
         return { outcome: result, cookie: value };
@@ -123,6 +162,18 @@ ${action.requiresSession && session ? html`<input type="hidden" name="_csrf" val
     } catch (error) {
       if (error instanceof AlreadyUsed) return refuse(c, locale, refusals.used);
       if (isAppError(error)) {
+        // A rule the input broke (a mistyped name): nothing happened and the link still works.
+        if (error.code === "unprocessable") {
+          const title = translate(locale, "link.not_done.title");
+          return c.html(
+            page(
+              locale,
+              title,
+              html`<h1>${title}</h1><p>${error.message}</p><p class="muted">${translate(locale, "link.not_done.body")}</p>`,
+            ),
+            422,
+          );
+        }
         const title = translate(locale, "link.invalid.title");
         return c.html(messagePage(locale, title, error.message), statusOf[error.code]);
       }
@@ -132,6 +183,9 @@ ${action.requiresSession && session ? html`<input type="hidden" name="_csrf" val
     if (cookie) setSessionCookie(c, cookie);
     if (outcome.redirect) return c.redirect(outcome.redirect, 303);
     const title = outcome.title || translate(locale, "link.done.title");
+    if (outcome.content) {
+      return c.html(page(locale, title, html`<h1>${title}</h1><p>${outcome.body}</p>${outcome.content}`));
+    }
     return c.html(messagePage(locale, title, outcome.body));
   });
 }

@@ -1,6 +1,7 @@
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
 import { isVerificationKind } from "../../../core/audit/verification.ts";
+import { dateInTimeZone } from "../../../core/compliance/dates.ts";
 import { type Locale, translate } from "../../../core/messages/index.ts";
 import { SignatureError } from "../../../core/ports.ts";
 import { findVerification, type VerificationRow } from "../../../db/repositories/verifications.ts";
@@ -9,7 +10,13 @@ import { noStore } from "../middleware/security.ts";
 import { messagePage, page } from "../pages/layout.ts";
 import type { AppEnv } from "../services.ts";
 
-type Status = "valid" | "revoked" | "invalid";
+type Status = "valid" | "revoked" | "invalid" | "expired";
+
+const kindKeys = {
+  signature: "verify.kind.signature",
+  certificate: "verify.kind.certificate",
+  "training-certificate": "verify.kind.training-certificate",
+} as const;
 
 async function statusOf(c: Context<AppEnv>, row: VerificationRow): Promise<{ status: Status; kid?: string }> {
   if (row.revokedAt) return { status: "revoked" };
@@ -46,21 +53,27 @@ export function registerVerificationRoutes(app: Hono<AppEnv>): void {
         404,
       );
     }
-    const { status, kid } = await statusOf(c, row);
+    const checked = await statusOf(c, row);
+    const { kid } = checked;
+    const validThrough = row.summary.validThrough;
+    // A genuine certificate past its last day (in the company's time zone) has expired.
+    const today = dateInTimeZone(c.get("services").clock.now(), config.BATON_TIMEZONE);
+    const status: Status =
+      checked.status === "valid" && validThrough !== undefined && today > validThrough
+        ? "expired"
+        : checked.status;
     const formatDate = (date: Date) =>
       new Intl.DateTimeFormat(locale, {
         dateStyle: "long",
         timeStyle: "long",
         timeZone: config.BATON_TIMEZONE,
       }).format(date);
-    const kind = translate(
-      locale,
-      row.kind === "signature" ? "verify.kind.signature" : "verify.kind.certificate",
-    );
+    const kind = translate(locale, kindKeys[row.kind]);
     const title = translate(locale, `verify.${status}.title`);
     const body = translate(locale, `verify.${status}.body`, {
       kind,
       revokedAt: row.revokedAt ? formatDate(row.revokedAt) : "",
+      validThrough: validThrough ?? "",
     });
     const at = new Date(row.summary.at);
     return c.html(
@@ -73,6 +86,7 @@ export function registerVerificationRoutes(app: Hono<AppEnv>): void {
 <dt>${translate(locale, "verify.what")}</dt><dd>${kind} · ${row.summary.title[locale]}</dd>
 <dt>${translate(locale, "verify.holder")}</dt><dd>${row.summary.holder}</dd>
 <dt>${translate(locale, "verify.when")}</dt><dd>${Number.isNaN(at.getTime()) ? "" : formatDate(at)}</dd>
+${validThrough ? html`<dt>${translate(locale, "verify.valid_through")}</dt><dd>${validThrough}</dd>` : ""}
 ${kid ? html`<dt>${translate(locale, "verify.key")}</dt><dd class="muted"><code>${kid}</code></dd>` : ""}
 </dl>`,
       ),

@@ -1,0 +1,86 @@
+import { sql } from "drizzle-orm";
+import { expect } from "vitest";
+import type { Database } from "../../db/client.ts";
+import type { TestApp } from "./app.ts";
+
+export const adminToken = `adm-${"o".repeat(40)}`;
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
+
+/** A small company for offboarding tests: HR, finance, a manager chain and colleagues. */
+export const people: [string, Record<string, unknown>][] = [
+  ["CEO", { name: "CEO", functions: [] }],
+  ["HR1", { name: "HR One", managerExternalId: "CEO", functions: ["hr"] }],
+  ["HR2", { name: "HR Two", managerExternalId: "HR1", functions: ["hr"] }],
+  ["FIN1", { name: "Finance One", managerExternalId: "CEO", functions: ["finance"] }],
+  ["MM", { name: "Skip Manager", managerExternalId: "CEO" }],
+  ["M1", { name: "Manager One", managerExternalId: "MM" }],
+  ["M2", { name: "Manager Two", managerExternalId: "MM" }],
+  ["E1", { name: "Leaver", managerExternalId: "M1", role: "engineering", hireDate: "2023-01-01" }],
+  ["E2", { name: "Colleague", managerExternalId: "M1", role: "engineering" }],
+  ["E3", { name: "Another", managerExternalId: "M2", role: "sales" }],
+  [
+    "P1",
+    { name: "On Probation", managerExternalId: "M1", hireDate: "2026-02-01", probationEndDate: "2026-07-31" },
+  ],
+];
+
+export async function request(
+  t: TestApp,
+  method: string,
+  path: string,
+  body?: unknown,
+  token = adminToken,
+  headers: Record<string, string> = {},
+) {
+  return t.request(path, {
+    method,
+    headers: { "content-type": "application/json", ...bearer(token), ...headers },
+    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+  });
+}
+
+export async function createKey(t: TestApp, principal: string, scopes: string[]): Promise<string> {
+  const res = await request(t, "POST", "/api/v1/admin/api-keys", {
+    name: "offboarding test",
+    principal,
+    scopes,
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { key: string }).key;
+}
+
+export async function seedCompany(t: TestApp): Promise<void> {
+  const entity = await request(t, "PUT", "/api/v1/entities/acme-sh", {
+    name: "Acme (Shanghai) Ltd.",
+    city: "Shanghai",
+  });
+  expect(entity.status).toBe(200);
+  for (const [id, body] of people) {
+    const res = await request(t, "PUT", `/api/v1/employees/${id}`, { entity: "acme-sh", ...body });
+    expect(res.status, `employee ${id}`).toBe(201);
+  }
+}
+
+export async function count(database: Database, query: ReturnType<typeof sql>): Promise<number> {
+  const rows = await database.query<{ n: number }>(query);
+  return Number(rows[0]?.n ?? 0);
+}
+
+export const evidenceCount = (database: Database, action: string) =>
+  count(database, sql`select count(*)::int as n from evidence_entries where action = ${action}`);
+
+export const outboxRows = (database: Database, kind?: string) =>
+  database.query<{
+    kind: string;
+    destination: string;
+    dedupe_key: string;
+    urgency: string;
+    not_before: Date;
+    data: Record<string, unknown>;
+  }>(
+    kind
+      ? sql`select kind, destination, dedupe_key, urgency, not_before, data from outbox where kind = ${kind} order by id`
+      : sql`select kind, destination, dedupe_key, urgency, not_before, data from outbox order by id`,
+  );
