@@ -1,6 +1,11 @@
 import { parseArgs } from "node:util";
 import { isPrincipal } from "../../core/access/principal.ts";
 import { isKnownScope, knownScopes } from "../../core/access/scopes.ts";
+import type { ExportEvidenceCommand, VerifyBundleCommand } from "./agreement-commands.ts";
+import type { CaseCommand, CasesCommand } from "./case-commands.ts";
+import type { CertificateCommand } from "./certificate-commands.ts";
+import type { LintCommand } from "./lint-commands.ts";
+import type { ImportCourseCommand } from "./training-commands.ts";
 
 /** A mistake in how the command was called: exit code 2, one line on stderr. */
 export class UsageError extends Error {
@@ -41,7 +46,14 @@ export type Command =
   | { name: "calendar status"; json: boolean }
   | { name: "calendar confirm"; json: boolean; year: number; region: string; basis: string }
   | { name: "verify"; json: boolean; audit: true }
-  | { name: "keys rotate"; json: boolean; yes: boolean };
+  | { name: "keys rotate"; json: boolean; yes: boolean }
+  | CasesCommand
+  | CaseCommand
+  | CertificateCommand
+  | ExportEvidenceCommand
+  | VerifyBundleCommand
+  | LintCommand
+  | ImportCourseCommand;
 
 const usageLine = "Usage: baton <command> [options]";
 
@@ -66,6 +78,13 @@ Commands:
   calendar confirm YEAR --basis TEXT   Confirm a provisional year's schedule, entered as overrides
   verify --audit              Recompute the evidence chain and name the first broken entry
   keys rotate [--yes]         Make a new signing key (embedded keys); old signatures still verify
+  cases [--status S] [--employee ID]   List offboarding cases (default: the running ones)
+  case CASE_ID                Show a case with its dates and steps
+  certificate show|issue|revoke|pdf ...   The separation certificate of a case
+  export evidence SIGNATURE_ID [--out FILE]   Write a signature's evidence bundle
+  verify BUNDLE.json --key FINGERPRINT   Check an evidence bundle offline against a pinned key
+  lint FILE [--lang zh-CN|en] Check an agreement or template's terms against the labour law
+  import course FOLDER        Import a training course folder (a new version when it changed)
   help [COMMAND]              Show this help, or a command's help
 
 Options:
@@ -171,10 +190,56 @@ Removes the override on DATE.`,
 Shows, for this year and next, whether the official State Council holiday schedule is known or
 the year is provisional (fixed statutory holidays only) and needs the schedule entered.`,
   verify: `Usage: baton verify --audit [--json]
+       baton verify BUNDLE.json --key FINGERPRINT [--key FINGERPRINT] [--json]
 
-Recomputes the whole evidence chain from the database and says whether it is intact; if not,
-names the first broken entry. Exit code 1 when it is broken.`,
+--audit recomputes the whole evidence chain from the database and says whether it is intact; if
+not, it names the first broken entry. With a bundle file, checks it offline — the signature against
+the pinned key fingerprint(s) (SHA-256 of the raw Ed25519 key, hex; take it from a copy you trust,
+never from the bundle), the text, the record and the chain segment — and names what was changed.
+Exit code 1 when anything fails.`,
   keys: `Usage: baton keys rotate [--yes] [--json]`,
+  cases: `Usage: baton cases [--status open|on-hold|closed|withdrawn|active|all] [--employee ID] [--json]
+
+Lists offboarding cases, one a line: id, employee, separation type, last day, status and the
+earliest open step. Default: the running cases (open and on hold).`,
+  case: `Usage: baton case CASE_ID [--json]
+
+Shows a case: its separation type, notice date, legal and planned last days, and each step with
+its owner, status, start, due date and completion.`,
+  certificate: `Usage: baton certificate <show|issue|revoke|pdf> ...
+
+  certificate show CASE_ID [--json]
+  certificate issue CASE_ID --years-confirmed [--json]
+  certificate revoke CERTIFICATE_ID --reason TEXT [--json]
+  certificate pdf CERTIFICATE_ID --out FILE`,
+  "certificate show": `Usage: baton certificate show CASE_ID [--json]
+
+Shows the separation certificate of a case: the draft HR reviews (with the computed years of
+service and anything still to enter) and every version issued.`,
+  "certificate issue": `Usage: baton certificate issue CASE_ID --years-confirmed [--json]
+
+Issues the separation certificate (LCL Art. 50), on the last day or after. --years-confirmed says
+HR reviewed the years of service shown by certificate show. Nothing else gates it.`,
+  "certificate revoke": `Usage: baton certificate revoke CERTIFICATE_ID --reason TEXT [--json]
+
+Revokes a certificate (a correction): its /verify page then says revoked; issue again for version 2.`,
+  "certificate pdf": `Usage: baton certificate pdf CERTIFICATE_ID --out FILE
+
+Writes the PDF as delivered to FILE.`,
+  export: `Usage: baton export evidence SIGNATURE_ID [--out FILE] [--json]`,
+  "export evidence": `Usage: baton export evidence SIGNATURE_ID [--out FILE] [--json]
+
+Writes the evidence bundle of a signature (default evidence-<id>.json): the agreement text, the
+signed record, Baton's public key and the chain segment, other people's entries reduced to hashes.
+Check it anywhere with baton verify FILE --key FINGERPRINT.`,
+  lint: `Usage: baton lint FILE [--lang zh-CN|en] [--json]
+
+Checks the structured terms (YAML front matter) of an agreement or template, and warns on its text:
+each finding names the article it breaks. Exit code 1 when there are errors.`,
+  "import course": `Usage: baton import course FOLDER [--json]
+
+Imports a course folder: course.yaml, lessons/*.md and the question pool. Problems are reported
+with their file and line, and nothing is imported; changed content becomes a new version.`,
   "keys rotate": `Usage: baton keys rotate [--yes] [--json]
 
 For keys generated into BATON_KEYS_DIR (embedded database): makes a new Ed25519 signing key and
@@ -206,11 +271,17 @@ const options = {
   reason: { type: "string" },
   audit: { type: "boolean" },
   basis: { type: "string" },
+  status: { type: "string" },
+  employee: { type: "string" },
+  out: { type: "string" },
+  key: { type: "string", multiple: true },
+  lang: { type: "string" },
+  "years-confirmed": { type: "boolean" },
 } as const;
 
 type OptionName = keyof typeof options;
 
-const allowedOptions: Record<Exclude<Command["name"], "help">, readonly OptionName[]> = {
+const allowedOptions: Record<Exclude<Command["name"], "help" | "verify bundle">, readonly OptionName[]> = {
   status: ["json", "help"],
   migrate: ["json", "help"],
   seed: ["json", "help"],
@@ -225,17 +296,28 @@ const allowedOptions: Record<Exclude<Command["name"], "help">, readonly OptionNa
   "calendar unset": ["json", "help", "region"],
   "calendar status": ["json", "help"],
   "calendar confirm": ["json", "help", "region", "basis"],
-  verify: ["json", "help", "audit"],
+  verify: ["json", "help", "audit", "key"],
+  cases: ["json", "help", "status", "employee"],
+  case: ["json", "help"],
+  "certificate show": ["json", "help"],
+  "certificate issue": ["json", "help", "years-confirmed"],
+  "certificate revoke": ["json", "help", "reason"],
+  "certificate pdf": ["json", "help", "out"],
+  "export evidence": ["json", "help", "out"],
+  lint: ["json", "help", "lang"],
+  "import course": ["json", "help"],
   "keys rotate": ["json", "help", "yes"],
 };
 
 const commandList =
-  "status, migrate, seed, api-key, backup, restore, import, login-link, calendar, verify, keys, help";
+  "status, migrate, seed, api-key, backup, restore, import, login-link, calendar, verify, keys, cases, case, certificate, export, lint, help";
 
 /** Commands written `baton <group> <sub>`, with the subcommands each group has. */
 const groups: Record<string, readonly string[]> = {
   "api-key": ["create", "list", "revoke"],
-  import: ["employees"],
+  import: ["employees", "course"],
+  certificate: ["show", "issue", "revoke", "pdf"],
+  export: ["evidence"],
   calendar: ["set", "unset", "status", "confirm"],
   keys: ["rotate"],
 };
@@ -277,7 +359,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
     return { name: "help", topic };
   }
 
-  let name: Exclude<Command["name"], "help">;
+  let name: Exclude<Command["name"], "help" | "verify bundle">;
   let operands: string[];
   const group = groups[first];
   if (group) {
@@ -297,7 +379,10 @@ export function parseCommandLine(argv: readonly string[]): Command {
     first === "backup" ||
     first === "restore" ||
     first === "login-link" ||
-    first === "verify"
+    first === "verify" ||
+    first === "cases" ||
+    first === "case" ||
+    first === "lint"
   ) {
     name = first;
     operands = rest;
@@ -397,10 +482,76 @@ export function parseCommandLine(argv: readonly string[]): Command {
         throw new UsageError("needs --basis (the notice the schedule comes from; it is recorded)", name);
       return { name, json, year: Number(year), region: values.region ?? "CN", basis };
     }
-    case "verify":
+    case "verify": {
+      if (values.audit === true) {
+        expectOperands(0, "");
+        if (values.key) throw new UsageError("--audit takes no --key", name);
+        return { name, json, audit: true };
+      }
+      expectOperands(1, "--audit, or a BUNDLE file with --key FINGERPRINT");
+      const keys = (values.key ?? []).map((k) => k.trim().toLowerCase());
+      if (keys.length === 0) {
+        throw new UsageError(
+          "needs --key FINGERPRINT: the pinned key, from a copy you trust (see baton verify --help)",
+          name,
+        );
+      }
+      const bad = keys.find((k) => !/^[0-9a-f]{64}$/.test(k));
+      if (bad !== undefined)
+        throw new UsageError(`--key must be 64 hex characters (SHA-256), got "${bad}"`, name);
+      return { name: "verify bundle", json, file: operands[0] as string, keys };
+    }
+    case "cases": {
       expectOperands(0, "");
-      if (values.audit !== true) throw new UsageError("needs --audit (evidence bundles come later)", name);
-      return { name, json, audit: true };
+      const statuses = ["open", "on-hold", "closed", "withdrawn", "active", "all"];
+      if (values.status !== undefined && !statuses.includes(values.status)) {
+        throw new UsageError(`--status must be one of ${statuses.join(", ")}`, name);
+      }
+      return {
+        name,
+        json,
+        ...(values.status ? { status: values.status } : {}),
+        ...(values.employee ? { employee: values.employee } : {}),
+      };
+    }
+    case "case":
+      expectOperands(1, "the CASE_ID");
+      return { name, json, id: operands[0] as string };
+    case "certificate show":
+      expectOperands(1, "the CASE_ID");
+      return { name, json, caseId: operands[0] as string };
+    case "certificate issue":
+      expectOperands(1, "the CASE_ID");
+      if (values["years-confirmed"] !== true) {
+        throw new UsageError(
+          "needs --years-confirmed (review the years of service with certificate show first)",
+          name,
+        );
+      }
+      return { name, json, caseId: operands[0] as string, yearsConfirmed: true };
+    case "certificate revoke": {
+      expectOperands(1, "the CERTIFICATE_ID");
+      const reason = (values.reason ?? "").trim();
+      if (!reason) throw new UsageError("needs --reason (why it is corrected; it is recorded)", name);
+      return { name, json, certificateId: operands[0] as string, reason };
+    }
+    case "certificate pdf":
+      expectOperands(1, "the CERTIFICATE_ID");
+      if (!values.out) throw new UsageError("needs --out FILE", name);
+      return { name, json, certificateId: operands[0] as string, out: values.out };
+    case "export evidence":
+      expectOperands(1, "the SIGNATURE_ID");
+      return { name, json, id: operands[0] as string, ...(values.out ? { out: values.out } : {}) };
+    case "lint": {
+      expectOperands(1, "the FILE to check");
+      if (values.lang !== undefined && values.lang !== "zh-CN" && values.lang !== "en") {
+        throw new UsageError("--lang must be zh-CN or en", name);
+      }
+      return { name, json, file: operands[0] as string, ...(values.lang ? { lang: values.lang } : {}) };
+    }
+    case "import course":
+      expectOperands(1, "the course FOLDER");
+      return { name, json, folder: operands[0] as string };
     case "keys rotate":
       expectOperands(0, "");
       return { name, json, yes: values.yes === true };

@@ -10,9 +10,12 @@ import { type Config, ConfigError, loadConfig, surfaceStatus } from "../http/con
 import { KeyError } from "../http/keys.ts";
 import { SeedRefusedError } from "../http/operations.ts";
 import type { ApiKeyView, SeedView, StatusView } from "./admin-client.ts";
+import { exportEvidenceCommand, verifyBundleCommand } from "./agreement-commands.ts";
 import { CliError, type Command, helpText, parseCommandLine, UsageError } from "./args.ts";
 import { keysRotateCommand, verifyCommand } from "./audit-commands.ts";
 import { calendarCommand } from "./calendar-commands.ts";
+import { caseCommand } from "./case-commands.ts";
+import { certificateCommand } from "./certificate-commands.ts";
 import {
   type CliIo,
   chooseTarget,
@@ -25,6 +28,8 @@ import {
   table,
 } from "./context.ts";
 import { importEmployeesCommand, loginLinkCommand } from "./directory-commands.ts";
+import { lintCommand } from "./lint-commands.ts";
+import { importCourseCommand } from "./training-commands.ts";
 
 function pendingText(pending: readonly string[]): string {
   return pending.length === 0 ? "none pending" : `${pending.length} pending (${pending.join(", ")})`;
@@ -379,8 +384,19 @@ async function restoreCommand(
   );
 }
 
+/** Commands that read only a file: no database, no configuration needed. */
+function offlineCommand(command: OfflineCommand, io: CliIo): Promise<void> {
+  return command.name === "lint" ? lintCommand(command, io) : verifyBundleCommand(command, io);
+}
+
+type OfflineCommand = Extract<Command, { name: "verify bundle" | "lint" }>;
+
+function isOffline(command: Command): command is OfflineCommand {
+  return command.name === "verify bundle" || command.name === "lint";
+}
+
 async function execute(
-  command: Exclude<Command, { name: "help" }>,
+  command: Exclude<Command, { name: "help" | "verify bundle" | "lint" }>,
   config: Config,
   io: CliIo,
 ): Promise<void> {
@@ -415,6 +431,18 @@ async function execute(
       return verifyCommand(command, config, target, io);
     case "keys rotate":
       return keysRotateCommand(command, config, target, io);
+    case "cases":
+    case "case":
+      return caseCommand(command, config, target, io);
+    case "certificate show":
+    case "certificate issue":
+    case "certificate revoke":
+    case "certificate pdf":
+      return certificateCommand(command, config, target, io);
+    case "export evidence":
+      return exportEvidenceCommand(command, config, target, io);
+    case "import course":
+      return importCourseCommand(command, config, target, io);
   }
 }
 
@@ -449,18 +477,21 @@ export async function runCli(
     io.stdout(`${helpText(command.topic)}\n`);
     return 0;
   }
-  let config: Config;
-  try {
-    config = loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.stderr(`${error.message}\n`);
-      return 1;
+  let config: Config | undefined;
+  if (!isOffline(command)) {
+    try {
+      config = loadConfig(env);
+    } catch (error) {
+      if (error instanceof ConfigError) {
+        io.stderr(`${error.message}\n`);
+        return 1;
+      }
+      throw error;
     }
-    throw error;
   }
   try {
-    await execute(command, config, io);
+    if (isOffline(command)) await offlineCommand(command, io);
+    else await execute(command, config as Config, io);
     return 0;
   } catch (error) {
     if (isExpected(error)) {
@@ -468,7 +499,11 @@ export async function runCli(
     } else {
       const message = error instanceof Error ? error.message : String(error);
       io.stderr(`baton ${command.name} failed: ${message}\n`);
-      if (["debug", "trace"].includes(config.BATON_LOG_LEVEL) && error instanceof Error && error.stack) {
+      if (
+        ["debug", "trace"].includes(config?.BATON_LOG_LEVEL ?? "") &&
+        error instanceof Error &&
+        error.stack
+      ) {
         io.stderr(`${error.stack}\n`);
       }
     }
