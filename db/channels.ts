@@ -4,7 +4,7 @@ import { AppError } from "../core/errors.ts";
 import type { ChannelPlatform, ChannelPurpose } from "../core/notifications/channels.ts";
 import type { Recipient } from "../core/notifications/notification.ts";
 import type { Db } from "./client.ts";
-import { enqueueNotification } from "./outbox.ts";
+import { enqueueNotification, releaseChannelRows } from "./outbox.ts";
 import { recordEvidence } from "./repositories/evidence.ts";
 import { channels, entities } from "./schema/index.ts";
 
@@ -110,6 +110,7 @@ export async function bindChannel(
       entityId,
     },
   });
+  await releaseChannelRows(tx, input.purpose, input.at);
   await enqueueNotification(
     tx,
     {

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
-import type { CourseFiles, YamlDocument, YamlReader } from "../core/training/course-files.ts";
+import type { YamlDocument, YamlReader } from "../core/training/course-files.ts";
 
 /**
  * The `yaml` package behind core's YamlReader port: YAML 1.2 core schema (no dates, no custom
@@ -88,5 +88,3 @@ export async function readCourseFolder(folder: string): Promise<Record<string, s
   }
   return files;
 }
-
-export type { CourseFiles };

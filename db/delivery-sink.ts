@@ -1,4 +1,5 @@
 import {
+  DeliveryDeferredError,
   type NotificationSender,
   type NotificationSenders,
   type OutgoingMessage,
@@ -9,10 +10,13 @@ import { resolveChannels } from "./channels.ts";
 import type { Database } from "./client.ts";
 import { deliveredNotifications } from "./schema/index.ts";
 
-/** Thrown while no channel of the purpose is bound: retried, so nothing is lost until HR binds one. */
-export class NoChannelBoundError extends Error {
+/**
+ * While no channel of the purpose is bound, channel messages wait (and are not counted as failed
+ * tries): nothing is lost until HR binds one, and binding one sends them at once.
+ */
+export class NoChannelBoundError extends DeliveryDeferredError {
   constructor(purpose: string) {
-    super(`no ${purpose} channel is bound`);
+    super(`no ${purpose} channel is bound`, 600);
     this.name = "NoChannelBoundError";
   }
 }

@@ -392,10 +392,20 @@ describe("the dispatcher", () => {
     expect(delivered.map((r) => r.target).sort()).toEqual([all.channel.id, sh.channel.id].sort());
   });
 
-  it("waits while no channel is bound, and delivers once HR binds one", async () => {
+  it("waits while no channel is bound, without counting tries, and delivers as soon as HR binds one", async () => {
     await enqueue(hrChannel, { kind: "hr.alert" });
     const d = dispatcher(sendersOf({}));
-    expect(await d.runOnce()).toMatchObject({ sent: 0, retried: 1 });
+    for (let i = 0; i < 5; i++) {
+      if (i > 0) advance(600);
+      expect(await d.runOnce()).toMatchObject({ sent: 0, deferred: 1 });
+    }
+    expect((await outboxRows())[0]).toMatchObject({
+      status: "pending",
+      attempts: 0,
+      last_error: "NoChannelBoundError: no hr channel is bound",
+    });
+    advance(300);
+    expect((await d.runOnce()).deferred).toBe(0); // waiting for its next look
     await database.db.transaction((tx) =>
       bindChannel(tx as unknown as Db, {
         platform: "slack",
@@ -405,7 +415,6 @@ describe("the dispatcher", () => {
         at: clock.now(),
       }),
     );
-    advance(60);
     expect((await d.runOnce()).rowsSent).toBe(2); // the alert, and the bind confirmation to that channel
   });
 });

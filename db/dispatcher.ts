@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import canonicalize from "canonicalize";
 import { sha256Hex } from "../core/audit/chain.ts";
 import {
+  DeliveryDeferredError,
   foldChannelItems,
   messageOf,
   type NotificationSenders,
@@ -28,6 +29,7 @@ import {
   enqueueNotification,
   lockBuckets,
   markDead,
+  markDeferred,
   markRateLimited,
   markRetry,
   markSent,
@@ -82,6 +84,8 @@ export type DispatchReport = {
   /** Rows that failed and will be tried again, or were put back by a 429. */
   retried: number;
   rateLimited: number;
+  /** Rows that cannot go yet (no channel bound): they wait without counting a try. */
+  deferred: number;
   dead: number;
   /** When something is due next (a row's time, a token, a Retry-After), if known. */
   nextAt: Date | null;
@@ -105,6 +109,7 @@ const emptyReport = (): DispatchReport => ({
   rowsSent: 0,
   retried: 0,
   rateLimited: 0,
+  deferred: 0,
   dead: 0,
   nextAt: null,
 });
@@ -229,7 +234,7 @@ export function createDispatcher(database: Database, options: DispatcherOptions)
   async function settle(
     message: OutgoingMessage,
     outcome: { ok: true; reference: string | null } | { ok: false; error: unknown },
-  ): Promise<"sent" | "retried" | "rateLimited" | "dead" | "lost"> {
+  ): Promise<"sent" | "retried" | "rateLimited" | "deferred" | "dead" | "lost"> {
     const ids = message.items.map((i) => i.outboxId);
     const now = clock.now();
     if (outcome.ok) {
@@ -266,6 +271,19 @@ export function createDispatcher(database: Database, options: DispatcherOptions)
     }
 
     const { error } = outcome;
+    if (error instanceof DeliveryDeferredError) {
+      const until = new Date(now.getTime() + error.retryAfterSeconds * 1000);
+      await database.db.transaction((transaction) =>
+        markDeferred(transaction as unknown as Db, {
+          ids,
+          worker: instanceId,
+          until,
+          reason: errorText(error),
+        }),
+      );
+      logger?.debug({ outboxIds: ids, error: error.name }, "not deliverable yet; waits");
+      return "deferred";
+    }
     if (error instanceof RateLimitedError) {
       const seconds = Math.min(
         error.retryAfterSeconds ?? 1 / policyOf(message.destination).ratePerSecond,
@@ -374,6 +392,7 @@ export function createDispatcher(database: Database, options: DispatcherOptions)
       report.rowsSent += rows;
     } else if (counted === "retried") report.retried += rows;
     else if (counted === "rateLimited") report.rateLimited += rows;
+    else if (counted === "deferred") report.deferred += rows;
     else if (counted === "dead") report.dead += rows;
     return counted === "rateLimited" && !outcome.ok && outcome.error instanceof RateLimitedError
       ? outcome.error

@@ -278,6 +278,41 @@ export async function markRateLimited(
   return rows.map((r) => r.id);
 }
 
+/** Not deliverable yet for a reason outside the message: back to pending until `until`, the try not counted. */
+export async function markDeferred(
+  tx: Db,
+  input: { ids: readonly number[]; worker: string; until: Date; reason: string },
+): Promise<number[]> {
+  const rows = await tx
+    .update(outbox)
+    .set({
+      status: "pending",
+      notBefore: input.until,
+      attempts: sql`greatest(${outbox.attempts} - 1, 0)`,
+      lastError: input.reason.slice(0, 500),
+      leasedBy: null,
+      leaseUntil: null,
+    })
+    .where(leasedBy(input.ids, input.worker))
+    .returning({ id: outbox.id });
+  return rows.map((r) => r.id);
+}
+
+/** Rows waiting for a channel of this purpose become due now (a channel was just bound). */
+export async function releaseChannelRows(tx: Db, purpose: string, at: Date): Promise<void> {
+  await tx
+    .update(outbox)
+    .set({ notBefore: at })
+    .where(
+      and(
+        eq(outbox.status, "pending"),
+        gt(outbox.notBefore, at),
+        sql`${outbox.destination} like ${`channel:${purpose}:%`}`,
+        sql`${outbox.lastError} like 'NoChannelBoundError%'`,
+      ),
+    );
+}
+
 /** Given up: status `dead` with the last error, for HR and operators to look at and retry. */
 export async function markDead(
   tx: Db,

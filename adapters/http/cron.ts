@@ -18,7 +18,17 @@ export function startCron(services: Pick<Services, "scheduler" | "clock" | "logg
         services.logger.error({ error: (error as Error).name }, "tick failed");
       }
     },
-    { name: "baton-tick", noOverlap: true },
+    {
+      name: "baton-tick",
+      noOverlap: true,
+      // node-cron's own notices (a missed or overlapping minute) into Baton's log, not the console.
+      logger: {
+        info: (message) => services.logger.debug({ cron: "baton-tick" }, message),
+        warn: (message) => services.logger.warn({ cron: "baton-tick" }, message),
+        error: (message) => services.logger.error({ cron: "baton-tick" }, String(message)),
+        debug: () => {},
+      },
+    },
   );
   return {
     async stop() {

@@ -1,6 +1,9 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client.ts";
+import { demoCourses } from "../../db/seeds/demo-courses.ts";
+import { demoOrganisation } from "../../db/seeds/demo-organisation.ts";
+import { applySeeds } from "../../db/seeds/seed.ts";
 import { createTestApp, manualClock, type TestApp } from "../../test/helpers/app.ts";
 import { resetDatabase, testDatabase } from "../../test/helpers/db.ts";
 import {
@@ -301,6 +304,14 @@ describe("quiz attempts", () => {
     expect(JSON.stringify(await rows(database, sql`select data from evidence_entries`))).not.toContain(
       "林一",
     );
+
+    // After its last valid day (in the company's time zone) the public page says it has expired.
+    clock.advance(Date.parse("2027-03-02T16:00:00Z") - clock.now().getTime());
+    const expired = await (
+      await t.request(certificate?.verifyPath ?? "", { headers: { "accept-language": "en" } })
+    ).text();
+    expect(expired).toContain("Expired");
+    expect(expired).toContain("was valid only through 2027-03-02");
   });
 
   it("a new attempt after a new version takes the new version", async () => {
@@ -449,7 +460,9 @@ describe("the training gate of the offboarding check step", () => {
     await gate.request(gateInput());
     const assignment = await assignmentOf("E1");
     expect(assignment).toMatchObject({ reason: "offboarding", status: "open" });
-    expect(await outboxOf(database, "training.assigned")).toHaveLength(1);
+    expect((await outboxOf(database, "training.assigned")).map((n) => n.destination)).toEqual([
+      "person:employee:E1",
+    ]);
 
     // With an assignment open already (from hire), the gate nudges once per case.
     await ok(
@@ -528,13 +541,16 @@ describe("recertification and reminders", () => {
     await runTrainingJobs(t, "training.reminders");
     clock.advance(2 * 24 * 3600_000); // Monday, overdue
     await runTrainingJobs(t, "training.reminders");
-    const reminders = await outboxOf(database, "training.reminder");
+    const reminders = (await outboxOf(database, "training.reminder")).filter(
+      (r) => r.destination === "person:employee:E1",
+    );
     expect(reminders.map((r) => [r.dedupe_key, r.data.reminder])).toEqual([
       [`training.reminder:${assignment.id}:2026-03-11`, "due-tomorrow"],
       [`training.reminder:${assignment.id}:2026-03-12`, "due-today"],
       [`training.reminder:${assignment.id}:2026-03-16`, "overdue"],
     ]);
-    expect(await evidenceOf(database, "training.reminder.queued")).toHaveLength(3);
+    // E2 has the same course and due date: one reminder a day each.
+    expect(await evidenceOf(database, "training.reminder.queued")).toHaveLength(6);
   });
 });
 
@@ -605,5 +621,27 @@ describe("the learning trail and the completion report", () => {
     );
     const employeeKey = await createKey(t, "employee:E2", ["evidence:read"]);
     await refused(call(t, "GET", "/api/v1/training/report", { token: employeeKey }), 403);
+  });
+});
+
+describe("the demo installation", () => {
+  it("seeds the three courses, and the demo people get their role's course on the first tick", async () => {
+    await applySeeds(database, [demoOrganisation, demoCourses], {
+      master: t.services.keys.encryption,
+      now: clock.now(),
+    });
+    const courses = await ok<{
+      courses: { id: string; roles: string[]; lessons: unknown[]; questions: number }[];
+    }>(call(t, "GET", "/api/v1/courses"));
+    expect(courses.courses.map((c) => [c.id, c.roles])).toEqual([
+      ["admin-personnel-data", ["admin"]],
+      ["engineering-confidentiality", ["engineering"]],
+      ["sales-customer-information", ["sales"]],
+    ]);
+    await runTrainingJobs(t, "training.assign-by-role");
+    const byPerson = async (id: string) => (await assignmentOf(id)).courseId;
+    expect(await byPerson("E1101")).toBe("engineering-confidentiality");
+    expect(await byPerson("E1201")).toBe("sales-customer-information");
+    expect(await byPerson("E1301")).toBe("admin-personnel-data");
   });
 });

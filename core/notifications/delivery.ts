@@ -62,6 +62,19 @@ export class RateLimitedError extends Error {
   }
 }
 
+/**
+ * Nothing can be delivered yet for a reason outside the message (no channel bound for the
+ * purpose): the row waits `retryAfterSeconds` without counting a try, and never dies of it.
+ */
+export class DeliveryDeferredError extends Error {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.name = "DeliveryDeferredError";
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 /** Retrying cannot help (the user or channel does not exist, the payload is refused): dead at once. */
 export class PermanentDeliveryError extends Error {
   constructor(message: string) {

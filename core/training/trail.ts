@@ -4,19 +4,6 @@ import { type Cell, toCsv } from "./csv.ts";
  * The learning trail: every evidence entry about an employee's training, in order. Entries hold
  * ids, numbers and hashes only, so the export carries no personal data beyond the employee id.
  */
-export const trailActions = [
-  "training.assigned",
-  "training.lesson.opened",
-  "training.lesson.page-read",
-  "training.attempt.started",
-  "training.answer.recorded",
-  "training.attempt.scored",
-  "training.certificate.issued",
-  "training.assignment.failed",
-  "training.reminder.sent",
-] as const;
-export type TrailAction = (typeof trailActions)[number];
-
 export type TrailEntry = {
   evidenceId: string;
   /** Chain position once the chain writer has sequenced the entry. */

@@ -76,6 +76,8 @@ export function trainingGate(deps: TrainingModuleDeps): CheckGate {
             });
             continue;
           }
+          // Assigned for this very case: its notice has gone out already.
+          if (existing.caseId === input.caseId) continue;
           const fresh = await enqueueNotification(
             tx,
             {

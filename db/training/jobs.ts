@@ -36,7 +36,7 @@ async function inTransaction(deps: TrainingModuleDeps, fn: (tx: Db) => Promise<v
 export async function assignByRole(deps: TrainingModuleDeps, now: Date): Promise<number> {
   const db = deps.database.db;
   const candidates = await db
-    .select({ employeeId: employees.id, courseId: courses.id })
+    .select({ employeeId: employees.id, jurisdiction: employees.jurisdiction, courseId: courses.id })
     .from(employees)
     .innerJoin(courses, sql`true`)
     .innerJoin(
@@ -55,6 +55,8 @@ export async function assignByRole(deps: TrainingModuleDeps, now: Date): Promise
   const tests = workingDayTests(db);
   let assigned = 0;
   for (const candidate of candidates) {
+    // Loaded before the transaction: on PGlite a query beside an open transaction would wait for it.
+    const isWorkingDay = await tests(candidate.jurisdiction);
     await inTransaction(deps, async (tx) => {
       const trainee = await traineeById(tx, candidate.employeeId);
       const course = await latestCourse(tx, candidate.courseId);
@@ -64,7 +66,7 @@ export async function assignByRole(deps: TrainingModuleDeps, now: Date): Promise
         reason: "role",
         actor: "system:baton",
         now,
-        isWorkingDay: await tests(trainee.jurisdiction),
+        isWorkingDay,
       });
       if (result.created) assigned++;
     });
@@ -83,7 +85,7 @@ export async function recertify(deps: TrainingModuleDeps, now: Date): Promise<nu
   // A day's margin either side of UTC; the employee's own date decides below.
   const horizon = addDays(dateInTimeZone(now, "UTC"), recertificationLeadDays + 1);
   const candidates = await db
-    .select({ certificate: trainingCertificates })
+    .select({ certificate: trainingCertificates, jurisdiction: employees.jurisdiction })
     .from(trainingCertificates)
     .innerJoin(employees, eq(employees.id, trainingCertificates.employeeId))
     .innerJoin(courses, eq(courses.id, trainingCertificates.courseId))
@@ -104,7 +106,8 @@ export async function recertify(deps: TrainingModuleDeps, now: Date): Promise<nu
     .limit(batch);
   const tests = workingDayTests(db);
   let assigned = 0;
-  for (const { certificate } of candidates) {
+  for (const { certificate, jurisdiction } of candidates) {
+    const isWorkingDay = await tests(jurisdiction);
     await inTransaction(deps, async (tx) => {
       const trainee = await traineeById(tx, certificate.employeeId);
       const today = dateInTimeZone(now, trainee.timeZone);
@@ -122,7 +125,7 @@ export async function recertify(deps: TrainingModuleDeps, now: Date): Promise<nu
             : addDays(today, course.definition.dueDays),
         actor: "system:baton",
         now,
-        isWorkingDay: await tests(trainee.jurisdiction),
+        isWorkingDay,
       });
       if (result.created) assigned++;
     });
