@@ -78,3 +78,79 @@ describe("parseCommandLine", () => {
     expect(usageError(["help", "frob"]).message).toMatch(/no help for "frob"/);
   });
 });
+
+describe("parseCommandLine: the commands of the offboarding, agreements and training work", () => {
+  const fp = "a".repeat(64);
+  it("reads each of them", () => {
+    expect(parseCommandLine(["cases", "--status", "open"])).toEqual({
+      name: "cases",
+      json: false,
+      status: "open",
+    });
+    expect(parseCommandLine(["case", "c1", "--json"])).toEqual({ name: "case", json: true, id: "c1" });
+    expect(parseCommandLine(["certificate", "issue", "c1", "--years-confirmed"])).toEqual({
+      name: "certificate issue",
+      json: false,
+      caseId: "c1",
+      yearsConfirmed: true,
+    });
+    expect(
+      parseCommandLine(["verify", "b.json", "--key", fp, "--key", fp.toUpperCase().replace(/A/g, "b")]),
+    ).toEqual({
+      name: "verify bundle",
+      json: false,
+      file: "b.json",
+      keys: [fp, "b".repeat(64)],
+    });
+    expect(parseCommandLine(["verify", "--audit"])).toEqual({ name: "verify", json: false, audit: true });
+    expect(parseCommandLine(["export", "evidence", "s1", "--out", "x.json"])).toEqual({
+      name: "export evidence",
+      json: false,
+      id: "s1",
+      out: "x.json",
+    });
+    expect(parseCommandLine(["lint", "a.md", "--lang", "zh-CN"])).toEqual({
+      name: "lint",
+      json: false,
+      file: "a.md",
+      lang: "zh-CN",
+    });
+    expect(parseCommandLine(["import", "course", "courses/x"])).toEqual({
+      name: "import course",
+      json: false,
+      folder: "courses/x",
+    });
+    expect(
+      parseCommandLine(["channels", "bind", "slack", "C1", "--purpose", "hr", "--entity", "e1"]),
+    ).toEqual({
+      name: "channels bind",
+      json: false,
+      platform: "slack",
+      channelId: "C1",
+      purpose: "hr",
+      entity: "e1",
+    });
+    expect(parseCommandLine(["outbox", "dead", "--limit", "5"])).toEqual({
+      name: "outbox dead",
+      json: false,
+      limit: 5,
+    });
+    expect(parseCommandLine(["tick"])).toEqual({ name: "tick", json: false });
+  });
+
+  it.each([
+    [["certificate", "issue", "c1"], /--years-confirmed/],
+    [["certificate", "revoke", "x"], /--reason/],
+    [["certificate", "pdf", "x"], /--out/],
+    [["verify", "b.json"], /--key/],
+    [["verify", "b.json", "--key", "abc"], /64 hex/],
+    [["verify", "--audit", "--key", "a".repeat(64)], /no --key/],
+    [["cases", "--status", "weird"], /--status/],
+    [["lint", "a.md", "--lang", "fr"], /--lang/],
+    [["channels", "bind", "slack", "C1"], /--purpose/],
+    [["outbox", "dead", "--limit", "0"], /--limit/],
+    [["outbox", "frob"], /unknown subcommand/],
+  ])("refuses %j", (argv, message) => {
+    expect(usageError(argv).message).toMatch(message);
+  });
+});

@@ -5,6 +5,7 @@ import type { ExportEvidenceCommand, VerifyBundleCommand } from "./agreement-com
 import type { CaseCommand, CasesCommand } from "./case-commands.ts";
 import type { CertificateCommand } from "./certificate-commands.ts";
 import type { LintCommand } from "./lint-commands.ts";
+import type { NotificationsCommand } from "./notifications-commands.ts";
 import type { ImportCourseCommand } from "./training-commands.ts";
 
 /** A mistake in how the command was called: exit code 2, one line on stderr. */
@@ -53,7 +54,8 @@ export type Command =
   | ExportEvidenceCommand
   | VerifyBundleCommand
   | LintCommand
-  | ImportCourseCommand;
+  | ImportCourseCommand
+  | NotificationsCommand;
 
 const usageLine = "Usage: baton <command> [options]";
 
@@ -85,6 +87,9 @@ Commands:
   verify BUNDLE.json --key FINGERPRINT   Check an evidence bundle offline against a pinned key
   lint FILE [--lang zh-CN|en] Check an agreement or template's terms against the labour law
   import course FOLDER        Import a training course folder (a new version when it changed)
+  channels list|bind|unbind   HR and finance group channels that alerts and digests go to
+  outbox dead|retry           Messages that could not be delivered; send one again
+  tick                        Run the scheduler's jobs now (reminders, digests, alerts)
   help [COMMAND]              Show this help, or a command's help
 
 Options:
@@ -232,6 +237,28 @@ Writes the PDF as delivered to FILE.`,
 Writes the evidence bundle of a signature (default evidence-<id>.json): the agreement text, the
 signed record, Baton's public key and the chain segment, other people's entries reduced to hashes.
 Check it anywhere with baton verify FILE --key FINGERPRINT.`,
+  channels: `Usage: baton channels <list|bind|unbind> ...
+
+  channels list [--purpose hr|finance] [--json]
+  channels bind PLATFORM CHANNEL_ID --purpose hr|finance [--entity ID] [--name TEXT] [--json]
+  channels unbind ID [--json]
+
+A bound HR channel receives alerts and the daily digest (with the audit chain head); leave out
+--entity for a channel that hears about every entity.`,
+  "channels list": `Usage: baton channels list [--purpose hr|finance] [--json]`,
+  "channels bind": `Usage: baton channels bind PLATFORM CHANNEL_ID --purpose hr|finance [--entity ID] [--name TEXT] [--json]
+
+PLATFORM is slack, lark, dingtalk, teams or web; CHANNEL_ID the platform's id of the group chat.`,
+  "channels unbind": `Usage: baton channels unbind ID [--json]`,
+  outbox: `Usage: baton outbox <dead|retry> ...
+
+  outbox dead [--limit N] [--json]   messages that failed every try (dead letters)
+  outbox retry ID [--json]           send a dead message again`,
+  "outbox dead": `Usage: baton outbox dead [--limit N] [--json]`,
+  "outbox retry": `Usage: baton outbox retry ID [--json]`,
+  tick: `Usage: baton tick [--json]
+
+Runs the scheduler's jobs once now, as the server does every minute, and reports each job.`,
   lint: `Usage: baton lint FILE [--lang zh-CN|en] [--json]
 
 Checks the structured terms (YAML front matter) of an agreement or template, and warns on its text:
@@ -277,6 +304,9 @@ const options = {
   key: { type: "string", multiple: true },
   lang: { type: "string" },
   "years-confirmed": { type: "boolean" },
+  purpose: { type: "string" },
+  entity: { type: "string" },
+  limit: { type: "string" },
 } as const;
 
 type OptionName = keyof typeof options;
@@ -306,11 +336,17 @@ const allowedOptions: Record<Exclude<Command["name"], "help" | "verify bundle">,
   "export evidence": ["json", "help", "out"],
   lint: ["json", "help", "lang"],
   "import course": ["json", "help"],
+  "channels list": ["json", "help", "purpose"],
+  "channels bind": ["json", "help", "purpose", "entity", "name"],
+  "channels unbind": ["json", "help"],
+  "outbox dead": ["json", "help", "limit"],
+  "outbox retry": ["json", "help"],
+  tick: ["json", "help"],
   "keys rotate": ["json", "help", "yes"],
 };
 
 const commandList =
-  "status, migrate, seed, api-key, backup, restore, import, login-link, calendar, verify, keys, cases, case, certificate, export, lint, help";
+  "status, migrate, seed, api-key, backup, restore, import, login-link, calendar, verify, keys, cases, case, certificate, export, lint, channels, outbox, tick, help";
 
 /** Commands written `baton <group> <sub>`, with the subcommands each group has. */
 const groups: Record<string, readonly string[]> = {
@@ -318,6 +354,8 @@ const groups: Record<string, readonly string[]> = {
   import: ["employees", "course"],
   certificate: ["show", "issue", "revoke", "pdf"],
   export: ["evidence"],
+  channels: ["list", "bind", "unbind"],
+  outbox: ["dead", "retry"],
   calendar: ["set", "unset", "status", "confirm"],
   keys: ["rotate"],
 };
@@ -382,7 +420,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
     first === "verify" ||
     first === "cases" ||
     first === "case" ||
-    first === "lint"
+    first === "lint" ||
+    first === "tick"
   ) {
     name = first;
     operands = rest;
@@ -552,6 +591,43 @@ export function parseCommandLine(argv: readonly string[]): Command {
     case "import course":
       expectOperands(1, "the course FOLDER");
       return { name, json, folder: operands[0] as string };
+    case "channels list": {
+      expectOperands(0, "");
+      const purpose = values.purpose;
+      if (purpose !== undefined && purpose !== "hr" && purpose !== "finance") {
+        throw new UsageError("--purpose must be hr or finance", name);
+      }
+      return { name, json, ...(purpose ? { purpose } : {}) };
+    }
+    case "channels bind": {
+      expectOperands(2, "PLATFORM and CHANNEL_ID");
+      if (values.purpose !== "hr" && values.purpose !== "finance") {
+        throw new UsageError("needs --purpose hr or --purpose finance", name);
+      }
+      return {
+        name,
+        json,
+        platform: operands[0] as string,
+        channelId: operands[1] as string,
+        purpose: values.purpose,
+        ...(values.entity ? { entity: values.entity } : {}),
+        ...(values.name ? { channelName: values.name } : {}),
+      };
+    }
+    case "channels unbind":
+      expectOperands(1, "the channel ID (see baton channels list)");
+      return { name, json, id: operands[0] as string };
+    case "outbox dead": {
+      expectOperands(0, "");
+      const limit = values.limit === undefined ? undefined : Number(values.limit);
+      if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 1000)) {
+        throw new UsageError("--limit must be a whole number from 1 to 1000", name);
+      }
+      return { name, json, ...(limit !== undefined ? { limit } : {}) };
+    }
+    case "outbox retry":
+      expectOperands(1, "the message ID (see baton outbox dead)");
+      return { name, json, id: operands[0] as string };
     case "keys rotate":
       expectOperands(0, "");
       return { name, json, yes: values.yes === true };

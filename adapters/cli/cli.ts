@@ -29,6 +29,7 @@ import {
 } from "./context.ts";
 import { importEmployeesCommand, loginLinkCommand } from "./directory-commands.ts";
 import { lintCommand } from "./lint-commands.ts";
+import { notificationsCommand } from "./notifications-commands.ts";
 import { importCourseCommand } from "./training-commands.ts";
 
 function pendingText(pending: readonly string[]): string {
@@ -443,6 +444,13 @@ async function execute(
       return exportEvidenceCommand(command, config, target, io);
     case "import course":
       return importCourseCommand(command, config, target, io);
+    case "channels list":
+    case "channels bind":
+    case "channels unbind":
+    case "outbox dead":
+    case "outbox retry":
+    case "tick":
+      return notificationsCommand(command, config, target, io);
   }
 }
 

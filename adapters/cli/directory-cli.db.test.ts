@@ -83,4 +83,17 @@ describe("baton import employees, login-link, calendar, verify --audit", () => {
     expect(audit.code).toBe(1);
     expect(audit.stderr).toMatch(/BROKEN at entry #2 \([0-9a-f-]{36}\): hash mismatch/);
   });
+
+  it("lints offline, ticks, and lists cases and channels", async () => {
+    const bad = await baton(["lint", "test/fixtures/lint/bad-penalties.en.md"], {});
+    expect(bad.code).toBe(1);
+    expect(bad.stdout + bad.stderr).toMatch(/Art\. 25/);
+    expect((await baton(["lint", "test/fixtures/lint/good-offboarding-policy.en.md"], {})).code).toBe(0);
+    const tick = await baton(["tick", "--json"], env);
+    expect(tick.code, tick.stderr).toBe(0);
+    expect(await baton(["cases", "--json"], env)).toMatchObject({ code: 0 });
+    const bind = await baton(["channels", "bind", "web", "hr-room", "--purpose", "hr", "--json"], env);
+    expect(bind.code, bind.stderr).toBe(0);
+    expect((await baton(["channels", "list"], env)).stdout).toMatch(/hr-room/);
+  });
 });
