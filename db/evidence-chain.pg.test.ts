@@ -19,7 +19,9 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 async function reset(): Promise<void> {
-  await database.query(sql`truncate evidence_chain, evidence_entries, business_rows restart identity cascade`);
+  await database.query(
+    sql`truncate evidence_chain, evidence_entries, business_rows restart identity cascade`,
+  );
 }
 
 /** A business transaction: one row of its own and two evidence entries, with some work in between. */
