@@ -1,4 +1,5 @@
 import { addDays, compareDates, type IsoDate } from "../compliance/dates.ts";
+import { localTime, workingHours } from "../compliance/local-time.ts";
 
 /** Why a signature was asked for. */
 export const requestReasons = ["role", "employee", "hire", "offboarding"] as const;
@@ -32,13 +33,12 @@ export function reminderFor(
 
 /** People get reminders in working hours (DESIGN §6): 09:00–19:00 in their time zone. */
 export function withinWorkingHours(localHour: number): boolean {
-  return localHour >= 9 && localHour < 19;
+  return localHour >= workingHours.start && localHour < workingHours.end;
 }
 
 /** The hour of `at` in `timeZone` (0–23). */
 export function localHour(at: Date, timeZone: string): number {
-  const hour = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", hourCycle: "h23" }).format(at);
-  return Number.parseInt(hour, 10);
+  return localTime(at, timeZone).hour;
 }
 
 export function reminderDedupeKey(requestId: string, today: IsoDate): string {

@@ -7,6 +7,7 @@ import {
   type ReminderStep,
   remindersDue,
   workingDaysBetween,
+  workingDaysOf,
 } from "./reminders.ts";
 
 const cn = createCnCalendar();
@@ -23,29 +24,29 @@ describe("working hours (DESIGN §6: 09:00–19:00 in the recipient's zone, work
 
   it("answers now inside working hours, else the next working morning", () => {
     const inside = at("2026-03-02T03:00:00Z"); // Mon 11:00 Shanghai
-    expect(nextWorkingMoment(inside, shanghai, cn)).toBe(inside);
-    expect(nextWorkingMoment(at("2026-03-01T23:30:00Z"), shanghai, cn).toISOString()).toBe(
+    expect(nextWorkingMoment(inside, shanghai, workingDaysOf(cn))).toBe(inside);
+    expect(nextWorkingMoment(at("2026-03-01T23:30:00Z"), shanghai, workingDaysOf(cn)).toISOString()).toBe(
       "2026-03-02T01:00:00.000Z",
     );
-    expect(nextWorkingMoment(at("2026-03-02T11:00:00Z"), shanghai, cn).toISOString()).toBe(
+    expect(nextWorkingMoment(at("2026-03-02T11:00:00Z"), shanghai, workingDaysOf(cn)).toISOString()).toBe(
       "2026-03-03T01:00:00.000Z",
     );
     // Friday 20:00 → Monday 09:00.
-    expect(nextWorkingMoment(at("2026-03-06T12:00:00Z"), shanghai, cn).toISOString()).toBe(
+    expect(nextWorkingMoment(at("2026-03-06T12:00:00Z"), shanghai, workingDaysOf(cn)).toISOString()).toBe(
       "2026-03-09T01:00:00.000Z",
     );
     // Inside the National Day block → Thu Oct 8; the make-up Saturday Oct 10 is a working day.
-    expect(nextWorkingMoment(at("2026-10-02T03:00:00Z"), shanghai, cn).toISOString()).toBe(
+    expect(nextWorkingMoment(at("2026-10-02T03:00:00Z"), shanghai, workingDaysOf(cn)).toISOString()).toBe(
       "2026-10-08T01:00:00.000Z",
     );
-    expect(nextWorkingMoment(at("2026-10-10T03:00:00Z"), shanghai, cn).toISOString()).toBe(
+    expect(nextWorkingMoment(at("2026-10-10T03:00:00Z"), shanghai, workingDaysOf(cn)).toISOString()).toBe(
       "2026-10-10T03:00:00.000Z",
     );
     // 18:59 is inside, 19:00 is not.
-    expect(nextWorkingMoment(at("2026-03-02T10:59:00Z"), shanghai, cn).toISOString()).toBe(
+    expect(nextWorkingMoment(at("2026-03-02T10:59:00Z"), shanghai, workingDaysOf(cn)).toISOString()).toBe(
       "2026-03-02T10:59:00.000Z",
     );
-    expect(nextWorkingMoment(at("2026-03-02T11:00:00Z"), shanghai, cn).toISOString()).toBe(
+    expect(nextWorkingMoment(at("2026-03-02T11:00:00Z"), shanghai, workingDaysOf(cn)).toISOString()).toBe(
       "2026-03-03T01:00:00.000Z",
     );
   });

@@ -1,93 +1,13 @@
 import type { BusinessCalendar } from "../compliance/calendar.ts";
-import { formatIsoDate, type IsoDate, parseIsoDate } from "../compliance/dates.ts";
+import type { IsoDate } from "../compliance/dates.ts";
+import { instantAt, localTime, nextWorkingMoment, workingHours } from "../compliance/local-time.ts";
 import type { Notification, Recipient } from "../notifications/notification.ts";
 
-/** Messages to people go out from 09:00 to 19:00 in their time zone, on working days (DESIGN §6). */
-export const workingHours = { start: 9, end: 19 } as const;
+export { instantAt, nextWorkingMoment, workingHours };
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** One formatter per zone: building an Intl.DateTimeFormat costs far more than using one. */
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      calendar: "gregory",
-      numberingSystem: "latn",
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-function wallClock(instant: Date, timeZone: string) {
-  const parts = formatterFor(timeZone).formatToParts(instant);
-  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return {
-    year: part("year"),
-    month: part("month"),
-    day: part("day"),
-    hour: part("hour"),
-    minute: part("minute"),
-    second: part("second"),
-  };
-}
-
-/** The calendar date of an instant in a time zone. */
-function localDate(instant: Date, timeZone: string): IsoDate {
-  const w = wallClock(instant, timeZone);
-  return formatIsoDate(w.year, w.month, w.day);
-}
-
-/** How far the zone's wall clock is ahead of UTC at `instant`, in milliseconds. */
-function zoneOffset(instant: Date, timeZone: string): number {
-  const w = wallClock(instant, timeZone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
-}
-
-/** The instant when the wall clock in `timeZone` shows `hour`:00 on `date` (the later one across a DST gap). */
-export function instantAt(date: IsoDate, hour: number, timeZone: string): Date {
-  const parts = parseIsoDate(date);
-  if (!parts) throw new RangeError(`Not a date in the form YYYY-MM-DD: "${date}"`);
-  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, hour);
-  const first = wall - zoneOffset(new Date(wall), timeZone);
-  const second = wall - zoneOffset(new Date(first), timeZone);
-  const shows = (t: number) => {
-    const w = wallClock(new Date(t), timeZone);
-    return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) === wall;
-  };
-  if (shows(second)) return new Date(second);
-  if (shows(first)) return new Date(first);
-  // The hour does not exist that day (clocks jumped over it): the first moment after the jump.
-  return new Date(Math.max(first, second));
-}
-
-/**
- * The first moment at or after `now` inside working hours in `timeZone` on a working day of
- * `calendar`: `now` itself when it already is one.
- */
-export function nextWorkingMoment(
-  now: Date,
-  timeZone: string,
-  calendar: BusinessCalendar,
-  hours: { start: number; end: number } = workingHours,
-): Date {
-  const today = localDate(now, timeZone);
-  if (calendar.isWorkingDay(today).workingDay) {
-    const { hour } = wallClock(now, timeZone);
-    if (hour >= hours.start && hour < hours.end) return now;
-    if (hour < hours.start) return instantAt(today, hours.start, timeZone);
-  }
-  return instantAt(calendar.nextWorkingDay(today), hours.start, timeZone);
+/** A business calendar as the working-day test that `nextWorkingMoment` takes. */
+export function workingDaysOf(calendar: BusinessCalendar): (date: IsoDate) => boolean {
+  return (date) => calendar.isWorkingDay(date).workingDay;
 }
 
 export type ReminderOwner =
@@ -141,7 +61,7 @@ export function remindersDue(
   const { now, calendar } = input;
   const { owner } = step;
   const zone = owner.kind === "person" ? owner.timeZone : input.caseTimeZone;
-  const today = localDate(now, zone);
+  const today = localTime(now, zone).date;
   const base = { caseId: step.caseId, step: step.stepKey, employee: step.employee, dueDate: step.dueDate };
   const extended = step.dueDateExtended ? { dueDateExtended: step.dueDateExtended } : {};
   const urgency = step.legal ? ("legal" as const) : ("normal" as const);
@@ -150,7 +70,7 @@ export function remindersDue(
   const toPerson = (principal: string, timeZone: string) => ({
     recipient: { type: "person", principal } as Recipient,
     urgency,
-    ...(step.legal ? {} : { notBefore: nextWorkingMoment(now, timeZone, calendar) }),
+    ...(step.legal ? {} : { notBefore: nextWorkingMoment(now, timeZone, workingDaysOf(calendar)) }),
   });
   const hrChannel: Recipient = {
     type: "channel",
