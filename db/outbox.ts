@@ -1,4 +1,5 @@
 import { and, count, desc, eq, gt, inArray, lt, lte, min, sql } from "drizzle-orm";
+import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { OutboxItem } from "../core/notifications/delivery.ts";
 import { destinationOf, type Notification, type Recipient } from "../core/notifications/notification.ts";
 import type { Db } from "./client.ts";
@@ -204,24 +205,32 @@ export async function claimRows(
 const leasedBy = (ids: readonly number[], worker: string) =>
   and(inArray(outbox.id, [...ids]), eq(outbox.status, "sending"), eq(outbox.leasedBy, worker));
 
+/** Ends `worker`'s lease on the rows with `set`; returns the ids it still held (others lost the lease). */
+async function releaseLeased(
+  tx: Db,
+  ids: readonly number[],
+  worker: string,
+  set: PgUpdateSetSource<typeof outbox>,
+): Promise<number[]> {
+  const rows = await tx
+    .update(outbox)
+    .set({ ...set, leasedBy: null, leaseUntil: null })
+    .where(leasedBy(ids, worker))
+    .returning({ id: outbox.id });
+  return rows.map((r) => r.id);
+}
+
 /** The leased rows were delivered; returns the ids still leased to `worker` (others lost the lease). */
 export async function markSent(
   tx: Db,
   input: { ids: readonly number[]; worker: string; at: Date; reference: string | null },
 ): Promise<number[]> {
-  const rows = await tx
-    .update(outbox)
-    .set({
-      status: "sent",
-      sentAt: input.at,
-      messageRef: input.reference,
-      leasedBy: null,
-      leaseUntil: null,
-      lastError: null,
-    })
-    .where(leasedBy(input.ids, input.worker))
-    .returning({ id: outbox.id });
-  return rows.map((r) => r.id);
+  return releaseLeased(tx, input.ids, input.worker, {
+    status: "sent",
+    sentAt: input.at,
+    messageRef: input.reference,
+    lastError: null,
+  });
 }
 
 /** A failed try: back to pending until `notBefore`. */
@@ -229,18 +238,12 @@ export async function markRetry(
   tx: Db,
   input: { ids: readonly number[]; worker: string; notBefore: Date; error: string },
 ): Promise<number[]> {
-  const rows = await tx
-    .update(outbox)
-    .set({
-      status: "pending",
-      notBefore: input.notBefore,
-      lastError: input.error.slice(0, 500),
-      leasedBy: null,
-      leaseUntil: null,
-    })
-    .where(leasedBy(input.ids, input.worker))
-    .returning({ id: outbox.id });
-  return rows.map((r) => r.id);
+  const ids = await releaseLeased(tx, input.ids, input.worker, {
+    status: "pending",
+    notBefore: input.notBefore,
+    lastError: input.error.slice(0, 500),
+  });
+  return ids;
 }
 
 /**
@@ -251,18 +254,12 @@ export async function markRateLimited(
   tx: Db,
   input: { ids: readonly number[]; worker: string; destination: string; until: Date; now: Date },
 ): Promise<number[]> {
-  const rows = await tx
-    .update(outbox)
-    .set({
-      status: "pending",
-      notBefore: input.until,
-      attempts: sql`greatest(${outbox.attempts} - 1, 0)`,
-      lastError: "rate limited",
-      leasedBy: null,
-      leaseUntil: null,
-    })
-    .where(leasedBy(input.ids, input.worker))
-    .returning({ id: outbox.id });
+  const ids = await releaseLeased(tx, input.ids, input.worker, {
+    status: "pending",
+    notBefore: input.until,
+    attempts: sql`greatest(${outbox.attempts} - 1, 0)`,
+    lastError: "rate limited",
+  });
   // Blocked until the Retry-After (the latest one given), with one token ready at that moment.
   await tx
     .insert(outboxRateLimits)
@@ -275,7 +272,7 @@ export async function markRateLimited(
         blockedUntil: sql`greatest(${outboxRateLimits.blockedUntil}, excluded.blocked_until)`,
       },
     });
-  return rows.map((r) => r.id);
+  return ids;
 }
 
 /** Not deliverable yet for a reason outside the message: back to pending until `until`, the try not counted. */
@@ -283,19 +280,13 @@ export async function markDeferred(
   tx: Db,
   input: { ids: readonly number[]; worker: string; until: Date; reason: string },
 ): Promise<number[]> {
-  const rows = await tx
-    .update(outbox)
-    .set({
-      status: "pending",
-      notBefore: input.until,
-      attempts: sql`greatest(${outbox.attempts} - 1, 0)`,
-      lastError: input.reason.slice(0, 500),
-      leasedBy: null,
-      leaseUntil: null,
-    })
-    .where(leasedBy(input.ids, input.worker))
-    .returning({ id: outbox.id });
-  return rows.map((r) => r.id);
+  const ids = await releaseLeased(tx, input.ids, input.worker, {
+    status: "pending",
+    notBefore: input.until,
+    attempts: sql`greatest(${outbox.attempts} - 1, 0)`,
+    lastError: input.reason.slice(0, 500),
+  });
+  return ids;
 }
 
 /** Rows waiting for a channel of this purpose become due now (a channel was just bound). */
