@@ -9,6 +9,7 @@ import {
 } from "../core/audit/chain.ts";
 import type { Database, Db } from "./client.ts";
 import { evidenceChain, evidenceEntries } from "./schema/index.ts";
+import { createWorkerLoop } from "./worker-loop.ts";
 
 /** Advisory lock key of the chain writer: the bytes of "baton:ch". */
 export const chainLockKey = 0x6261746f6e3a6368n;
@@ -142,13 +143,6 @@ export function createChainWriter(database: Database, options: ChainWriterOption
   const retryMs = options.retryMs ?? 200;
   const batchSize = options.batchSize ?? 500;
 
-  let queue: Promise<unknown> = Promise.resolve();
-  let started = false;
-  let draining = false;
-  let again = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let interval: ReturnType<typeof setInterval> | undefined;
-
   async function chainAll(): Promise<ChainRunResult> {
     let total = 0;
     for (;;) {
@@ -159,67 +153,24 @@ export function createChainWriter(database: Database, options: ChainWriterOption
     }
   }
 
-  function runOnce(): Promise<ChainRunResult> {
-    const run = queue.then(chainAll);
-    queue = run.catch(() => {});
-    return run;
-  }
-
-  function schedule(ms: number): void {
-    if (!started || timer) return;
-    timer = setTimeout(() => {
-      timer = undefined;
-      void drain();
-    }, ms);
-    timer.unref?.();
-  }
-
-  async function drain(): Promise<void> {
-    if (!started) return;
-    if (draining) {
-      again = true;
-      return;
-    }
-    draining = true;
-    try {
-      do {
-        again = false;
-        try {
-          const result = await runOnce();
-          if (result.chained > 0) logger?.debug({ chained: result.chained }, "evidence chained");
-          if (result.skipped) schedule(retryMs);
-        } catch (error) {
-          logger?.error(
-            { err: { name: (error as Error).name, message: (error as Error).message } },
-            "chaining evidence failed; will retry",
-          );
-          schedule(intervalMs);
-        }
-      } while (again && started);
-    } finally {
-      draining = false;
-    }
-  }
-
-  return {
-    wake: () => schedule(debounceMs),
-    runOnce,
-    start() {
-      if (started) return;
-      started = true;
-      interval = setInterval(() => void drain(), intervalMs);
-      interval.unref?.();
-      void drain();
+  return createWorkerLoop(
+    async () => {
+      const result = await chainAll();
+      if (result.chained > 0) logger?.debug({ chained: result.chained }, "evidence chained");
+      return result;
     },
-    async stop() {
-      started = false;
-      if (timer) clearTimeout(timer);
-      if (interval) clearInterval(interval);
-      timer = undefined;
-      interval = undefined;
-      await queue;
+    {
+      pollMs: intervalMs,
+      debounceMs,
+      // Another instance holds the writer's lock: try again soon.
+      nextIn: (result) => (result.skipped ? retryMs : undefined),
+      onError: (error) =>
+        logger?.error(
+          { err: { name: (error as Error).name, message: (error as Error).message } },
+          "chaining evidence failed; will retry",
+        ),
     },
-  };
+  );
 }
 
 export type ChainHead = { seq: number; hash: string; entryId: string; chainedAt: Date };
