@@ -396,3 +396,17 @@ describe("logs", () => {
     expect(logText).toContain('"route":"/a/:token"');
   });
 });
+
+describe("OpenAPI", () => {
+  it("lists the API's real routes with their methods, for authenticated callers", async () => {
+    expect((await t.request("/api/v1/openapi.json")).status).toBe(401);
+    const res = await t.request("/api/v1/openapi.json", { headers: bearer(adminToken) });
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths["/api/v1/resignations"] ?? {})).toEqual(["post"]);
+    expect(Object.keys(doc.paths["/api/v1/employees/{externalId}"] ?? {}).sort()).toEqual(["get", "put"]);
+    expect(doc.paths["/api/v1/cases/{id}"]).toHaveProperty("get");
+    expect(Object.keys(doc.paths).every((p) => p.startsWith("/api/v1/") && !p.includes(":"))).toBe(true);
+  });
+});

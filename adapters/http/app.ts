@@ -19,6 +19,7 @@ import { registerHealthRoutes } from "./routes/health.ts";
 import { registerLinkRoutes } from "./routes/links.ts";
 import { registerLintRoutes } from "./routes/lint.ts";
 import { registerNonCompeteRoutes } from "./routes/non-competes.ts";
+import { registerOpenApiRoute } from "./routes/openapi.ts";
 import { registerOutboxRoutes } from "./routes/outbox.ts";
 import { registerSchedulerRoutes } from "./routes/scheduler.ts";
 import { registerSessionRoutes } from "./routes/session.ts";
@@ -84,6 +85,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerAgreementRoutes(app);
   registerTrainingRoutes(app);
   registerCaseRoutes(app);
+  registerOpenApiRoute(app);
 
   app.notFound((c) => errorResponse(c, new AppError("not_found", "", { messageKey: "error.not_found" })));
   app.onError((error, c) => {
