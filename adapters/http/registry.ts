@@ -16,6 +16,7 @@ import { unissuedCertificateJob } from "./certificate/tick.ts";
 import { connectorJob } from "./connectors/job.ts";
 import { connectorProcessors } from "./connectors/processors.ts";
 import { connectorSenderEntry } from "./connectors/senders.ts";
+import { emailPersonEntry } from "./email.ts";
 import type { LinkAction } from "./links/actions.ts";
 import { nonCompeteJob } from "./non-compete/job.ts";
 import { offboardingDepsOf } from "./offboarding.ts";
@@ -68,7 +69,11 @@ export function digestSections(services: Base): DigestSection[] {
  */
 export function notificationSenders(services: Base): NotificationSenders {
   const recording = recordingSenders(services.database, services.clock);
-  return { ...recording, system: connectorSenderEntry(services, recording.system) };
+  return {
+    ...recording,
+    person: emailPersonEntry(services, recording.person),
+    system: connectorSenderEntry(services, recording.system),
+  };
 }
 
 /** The processor of each inbound source (connector webhooks, chat events). Each module appends its own. */

@@ -594,6 +594,14 @@ export const en = {
     "This card is out of date (the conversation is at “{step}”); use the latest one.",
   "bot.quiz.wrong_question": "This answer is for another question; answer question {number} of {total}.",
   "bot.quiz.bad_choice": "Choose among the options offered for this question.",
+  "email.greeting": "Hello {name},",
+  "email.footer": "Sent by Baton to your personal e-mail. Do not reply to this message.",
+  "email.notice.dates":
+    "Notice date: {noticeDate}. Legal last day: {legalLastDay}. Planned last day: {plannedLastDay}.",
+  "email.certificate.download": "Download your certificate (PDF) before {expiresAt}: {url}",
+  "email.certificate.verify": "Anyone can check it at: {url}",
+  "email.agreement.signed": "You signed {title} (version {version}).",
+  "email.agreement.verify": "Public verification page: {url}",
 } as const;
 
 export type MessageKey = keyof typeof en;

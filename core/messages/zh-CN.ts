@@ -543,4 +543,12 @@ export const zhCN: Record<MessageKey, string> = {
   "bot.conversation.out_of_order": "此卡片已过期（对话已到“{step}”），请使用最新的卡片。",
   "bot.quiz.wrong_question": "这个答案属于另一道题；请回答第 {number} 题（共 {total} 题）。",
   "bot.quiz.bad_choice": "请在本题提供的选项中选择。",
+  "email.greeting": "{name}，您好：",
+  "email.footer": "本邮件由 Baton 发送至您的个人邮箱，请勿回复。",
+  "email.notice.dates":
+    "通知日期：{noticeDate}。法定最后工作日：{legalLastDay}。计划最后工作日：{plannedLastDay}。",
+  "email.certificate.download": "请在 {expiresAt} 前下载您的离职证明（PDF）：{url}",
+  "email.certificate.verify": "任何人都可以在此验证：{url}",
+  "email.agreement.signed": "您已签署《{title}》（第 {version} 版）。",
+  "email.agreement.verify": "公开验证页面：{url}",
 };
