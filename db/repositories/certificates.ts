@@ -36,18 +36,21 @@ export type CertificateCase = {
 /** The step that issues the certificate in the shipped templates (DESIGN §6). */
 const proceduresStep = "procedures";
 
+/** What the certificate needs of a case and its employee. */
+const certificateCaseColumns = {
+  id: cases.id,
+  status: cases.status,
+  separationType: cases.separationType,
+  plannedLastDay: cases.plannedLastDay,
+  timeZone: cases.timeZone,
+  entityId: cases.entityId,
+  employeeId: cases.employeeId,
+  employeeExternalId: employees.externalId,
+};
+
 export async function loadCertificateCase(db: Db, caseId: string): Promise<CertificateCase | undefined> {
   const rows = await db
-    .select({
-      id: cases.id,
-      status: cases.status,
-      separationType: cases.separationType,
-      plannedLastDay: cases.plannedLastDay,
-      timeZone: cases.timeZone,
-      entityId: cases.entityId,
-      employeeId: cases.employeeId,
-      employeeExternalId: employees.externalId,
-    })
+    .select(certificateCaseColumns)
     .from(cases)
     .innerJoin(employees, eq(employees.id, cases.employeeId))
     .where(eq(cases.id, caseId));
@@ -67,14 +70,7 @@ export async function loadCertificateCase(db: Db, caseId: string): Promise<Certi
 export async function casesWithoutCertificate(db: Db, upTo: string): Promise<CertificateCase[]> {
   const rows = await db
     .select({
-      id: cases.id,
-      status: cases.status,
-      separationType: cases.separationType,
-      plannedLastDay: cases.plannedLastDay,
-      timeZone: cases.timeZone,
-      entityId: cases.entityId,
-      employeeId: cases.employeeId,
-      employeeExternalId: employees.externalId,
+      ...certificateCaseColumns,
       certificateId: certificates.id,
       proceduresOwner: caseSteps.owner,
     })
