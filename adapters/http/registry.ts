@@ -11,6 +11,7 @@ import { offboardingDigestSection } from "../../db/offboarding-digest.ts";
 import { agreementGate } from "./agreements/gate.ts";
 import { chainTimestampJob, hireRequestJob, signatureReminderJob } from "./agreements/jobs.ts";
 import { agreementSignAction } from "./agreements/sign-action.ts";
+import { createBot } from "./bot/index.ts";
 import { certificateDownloadAction } from "./certificate/download.ts";
 import { unissuedCertificateJob } from "./certificate/tick.ts";
 import { connectorJob } from "./connectors/job.ts";
@@ -21,10 +22,10 @@ import type { LinkAction } from "./links/actions.ts";
 import { nonCompeteJob } from "./non-compete/job.ts";
 import { offboardingDepsOf } from "./offboarding.ts";
 import { auditHeadType } from "./routes/audit.ts";
-import type { Services } from "./services.ts";
+import type { ModuleServices, Services } from "./services.ts";
 import { trainingCheckGate, trainingJobs, trainingLinks } from "./training/module.ts";
 
-type Base = Omit<Services, "gates" | "tickJobs" | "senders" | "inboxProcessors">;
+type Base = ModuleServices;
 
 /**
  * The gates of the offboarding check step. Each module that adds one appends it here (agreements
@@ -97,5 +98,6 @@ export function withModules(base: Base): Services {
   services.senders = notificationSenders(base);
   services.inboxProcessors = inboxProcessors(base);
   for (const action of moduleLinkActions(base)) services.linkActions.register(action);
+  services.bot = createBot(base);
   return services;
 }

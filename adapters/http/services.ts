@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { BotHandler } from "../../bots/reply.ts";
 import type { NotificationSenders } from "../../core/notifications/delivery.ts";
 import type { CheckGate } from "../../core/offboarding/gates.ts";
 import type { Clock, TickJob } from "../../core/ports.ts";
@@ -49,11 +50,16 @@ export type Services = {
   inbox: InboxWorker;
   /** The processor of each inbound source, see registry.ts. */
   inboxProcessors: InboxProcessor[];
+  /** The HR bot: every chat surface hands its verified events to it, see adapters/http/bot. */
+  bot: BotHandler;
   /** Runs `tickJobs` (node-cron every minute, `POST /api/v1/admin/tick`). */
   scheduler: Scheduler;
   /** The TCP peer of a request; runtime-specific. */
   remoteAddress(raw: unknown): string | undefined;
 };
+
+/** The services a module gets while the registry builds the module parts (gates, jobs, senders, bot). */
+export type ModuleServices = Omit<Services, "gates" | "tickJobs" | "senders" | "inboxProcessors" | "bot">;
 
 /** Who is acting on a request. */
 export type Auth = {

@@ -1,5 +1,12 @@
+import { botEn } from "./parts/bot.ts";
+import { hrEn } from "./parts/hr.ts";
+import { webEn } from "./parts/web.ts";
+
 /** English texts. The keys of this object are the catalogue's keys; zh-CN must have every one. */
 export const en = {
+  ...botEn,
+  ...webEn,
+  ...hrEn,
   "error.bad_request": "The request is not valid.",
   "error.bad_json": "The request body is not valid JSON.",
   "error.unauthorized": "Authentication is required.",

@@ -1,7 +1,13 @@
 import type { MessageKey } from "./en.ts";
+import { botZhCN } from "./parts/bot.ts";
+import { hrZhCN } from "./parts/hr.ts";
+import { webZhCN } from "./parts/web.ts";
 
 /** 简体中文文本：键与英文目录一一对应，占位符相同。 */
 export const zhCN: Record<MessageKey, string> = {
+  ...botZhCN,
+  ...webZhCN,
+  ...hrZhCN,
   "error.bad_request": "请求无效。",
   "error.bad_json": "请求体不是有效的 JSON。",
   "error.unauthorized": "需要身份验证。",

@@ -20,6 +20,7 @@ describe("import rules of DESIGN §2", () => {
     ["adapters/slack/send.ts", "../../db/client.ts", false],
     ["adapters/slack/send.ts", "../lark/render.ts", false],
     ["adapters/slack/send.ts", "../http/app.ts", false],
+    ["adapters/slack/parse.ts", "../../bots/intents.ts", false],
   ])("refuses %s importing %s", (file, specifier, typeOnly) => {
     expect(violation(file, specifier, typeOnly)).toBeTypeOf("string");
   });
@@ -34,6 +35,7 @@ describe("import rules of DESIGN §2", () => {
     ["adapters/slack/send.ts", "../../cards/model.ts", false],
     ["adapters/http/app.ts", "../../db/client.ts", false],
     ["adapters/cli/main.ts", "../../db/backup.ts", false],
+    ["adapters/slack/parse.ts", "../../bots/events.ts", true],
   ])("allows %s importing %s", (file, specifier, typeOnly) => {
     expect(violation(file, specifier, typeOnly)).toBeUndefined();
   });

@@ -59,6 +59,8 @@ export function violation(file: string, specifier: string, typeOnly: boolean): s
         : `db may import only core (${target})`;
     case "adapter":
       if (targetLayer === "core" || targetLayer === "cards") return undefined;
+      // The neutral events and replies a surface parses into and renders from.
+      if (targetLayer === "bots" && typeOnly) return undefined;
       if (targetLayer === "adapter" && (targetAdapter === ownAdapter || targetAdapter === "shared"))
         return undefined;
       return `adapters/${ownAdapter} may import core, cards and adapters/shared, not ${target}; only adapters/http wires`;

@@ -10,7 +10,7 @@ import {
 } from "../../../db/connectors.ts";
 import { offboardingCommands } from "../../../db/offboarding/index.ts";
 import { offboardingDepsOf } from "../offboarding.ts";
-import type { Services } from "../services.ts";
+import type { ModuleServices } from "../services.ts";
 
 const openCasePayload = z.object({
   employeeExternalId: z.string(),
@@ -30,7 +30,7 @@ export type ActionsReport = { done: number; retried: number; deferred: number; f
 const notStartedRecheckMs = 15 * 60_000;
 
 /** What the module registries hand over: the services before the gates and jobs are added to them. */
-export type ModuleServices = Omit<Services, "gates" | "tickJobs" | "senders" | "inboxProcessors">;
+export type { ModuleServices };
 
 /**
  * Carries out one action through the offboarding commands. OA: opens the resignation case as
