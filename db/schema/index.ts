@@ -3,6 +3,7 @@ export * from "./agreements.ts";
 export * from "./calendar.ts";
 export * from "./certificates.ts";
 export * from "./channels.ts";
+export * from "./chat.ts";
 export * from "./connectors.ts";
 export * from "./directory.ts";
 export * from "./evidence.ts";
