@@ -1,4 +1,5 @@
 import { botEn } from "./parts/bot.ts";
+import { emailEn } from "./parts/email.ts";
 import { hrEn } from "./parts/hr.ts";
 import { webEn } from "./parts/web.ts";
 
@@ -7,6 +8,7 @@ export const en = {
   ...botEn,
   ...webEn,
   ...hrEn,
+  ...emailEn,
   "error.bad_request": "The request is not valid.",
   "error.bad_json": "The request body is not valid JSON.",
   "error.unauthorized": "Authentication is required.",

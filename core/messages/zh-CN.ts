@@ -1,5 +1,6 @@
 import type { MessageKey } from "./en.ts";
 import { botZhCN } from "./parts/bot.ts";
+import { emailZhCN } from "./parts/email.ts";
 import { hrZhCN } from "./parts/hr.ts";
 import { webZhCN } from "./parts/web.ts";
 
@@ -8,6 +9,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...botZhCN,
   ...webZhCN,
   ...hrZhCN,
+  ...emailZhCN,
   "error.bad_request": "请求无效。",
   "error.bad_json": "请求体不是有效的 JSON。",
   "error.unauthorized": "需要身份验证。",
