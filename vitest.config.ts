@@ -41,6 +41,20 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // End-to-end in a real browser: Debian's Chromium driven by playwright-core
+        // (test/browser/browser.ts). `npm test` runs it once, on PGlite.
+        test: {
+          name: "browser",
+          include: ["**/*.browser.test.ts"],
+          exclude: ["**/node_modules/**"],
+          sequence: { groupOrder: 3 },
+          globalSetup: ["test/helpers/db-global-setup.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          maxWorkers: 1,
+        },
+      },
     ],
   },
 });

@@ -39,6 +39,18 @@ type EventBase = {
   receivedAt: Date;
   /** The viewer's language when the surface knows it (else the person's, else zh-CN). */
   locale?: "zh-CN" | "en";
+  /**
+   * What the surface verified about the request, kept with a signature as evidence: the verified
+   * request's SHA-256 and signature header (chat platforms); the client IP (trusted proxies only),
+   * user agent and hashed session id (web).
+   */
+  proof?: {
+    requestSha256?: string;
+    signatureHeader?: string;
+    ip?: string;
+    userAgent?: string;
+    sessionIdHash?: string;
+  };
 };
 
 /** A text message to the bot (a DM, or a group message that mentions it). */

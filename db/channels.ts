@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { and, asc, eq, isNull, or } from "drizzle-orm";
 import { AppError } from "../core/errors.ts";
 import type { ChannelPlatform, ChannelPurpose } from "../core/notifications/channels.ts";
@@ -129,8 +129,14 @@ export async function bindChannel(
   return { channel: view(row), created: true };
 }
 
-/** Unbinds a channel, with an evidence entry; a channel that is not bound is a 404. */
-export async function unbindChannel(tx: Db, input: { id: string; actor: string; at: Date }): Promise<void> {
+/**
+ * Unbinds a channel, with an evidence entry (the reason, when given, as its hash); a channel that
+ * is not bound is a 404.
+ */
+export async function unbindChannel(
+  tx: Db,
+  input: { id: string; actor: string; at: Date; reason?: string | undefined },
+): Promise<void> {
   const rows = await tx
     .update(channels)
     .set({ unboundAt: input.at, unboundBy: input.actor })
@@ -145,7 +151,15 @@ export async function unbindChannel(tx: Db, input: { id: string; actor: string; 
     actor: input.actor,
     action: "channel.unbound",
     subject: `channel:${row.id}`,
-    data: { platform: row.platform, channelId: row.channelId, purpose: row.purpose, entityId: row.entityId },
+    data: {
+      platform: row.platform,
+      channelId: row.channelId,
+      purpose: row.purpose,
+      entityId: row.entityId,
+      ...(input.reason
+        ? { reasonSha256: createHash("sha256").update(input.reason, "utf8").digest("hex") }
+        : {}),
+    },
   });
 }
 

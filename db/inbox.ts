@@ -18,6 +18,11 @@ export type InboundInput = {
   /** The verified request as JSON. */
   payload: unknown;
   receivedAt: Date;
+  /**
+   * When the worker may first take it (default: at once). A surface that processes the event
+   * inline sets a moment past its deadline, so the worker only recovers it if that died.
+   */
+  notBefore?: Date;
 };
 
 /** A stored inbound request as a processor gets it. */
@@ -68,7 +73,7 @@ export async function receiveInbound(
       payload: input.payload,
       payloadSha256,
       receivedAt: input.receivedAt,
-      notBefore: input.receivedAt,
+      notBefore: input.notBefore ?? input.receivedAt,
     })
     .onConflictDoNothing({ target: [inbox.source, inbox.idempotencyKey] })
     .returning({ id: inbox.id });
@@ -79,6 +84,19 @@ export async function receiveInbound(
     .where(and(eq(inbox.source, input.source), eq(inbox.idempotencyKey, input.idempotencyKey)));
   if (!existing) throw new Error("inbox: the row that conflicted is gone");
   return { id: existing.id, duplicate: true };
+}
+
+/**
+ * Marks a message processed outside the worker (inline, within a surface's deadline): done, its
+ * payload cleared. Only a message nobody finished or leased is marked; answers whether it was.
+ */
+export async function markInboundDone(database: Database, id: number, now: Date): Promise<boolean> {
+  const rows = await database.db
+    .update(inbox)
+    .set({ status: "done", processedAt: now, payload: null, leasedBy: null, leaseUntil: null })
+    .where(and(eq(inbox.id, id), eq(inbox.status, "pending")))
+    .returning({ id: inbox.id });
+  return rows.length > 0;
 }
 
 export type InboxLogger = {

@@ -34,7 +34,14 @@ export type Command =
   | { name: "api-key revoke"; json: boolean; id: string }
   | { name: "restore"; json: boolean; file: string; yes: boolean }
   | { name: "import employees"; json: boolean; file: string }
-  | { name: "login-link"; json: boolean; employee: string; ttlMinutes: number; next?: string }
+  | {
+      name: "login-link";
+      json: boolean;
+      employee: string;
+      ttlMinutes: number;
+      next?: string;
+      email?: boolean;
+    }
   | {
       name: "calendar set";
       json: boolean;
@@ -163,12 +170,14 @@ employees are updated; empty cells leave personal fields as they are.`,
   "import employees": `Usage: baton import employees FILE.csv [--json]
 
 See baton help import for the columns.`,
-  "login-link": `Usage: baton login-link EMPLOYEE [--ttl MINUTES] [--next PATH] [--json]
+  "login-link": `Usage: baton login-link EMPLOYEE [--ttl MINUTES] [--next PATH] [--email] [--json]
 
 Prints a one-time login link for an active employee (their externalId). Opening it shows a page;
 pressing the button signs them in on that device. The link expires after --ttl minutes
 (default 15, at most 44640 = 31 days). --next is a path on this site to go to afterwards.
-Send it only to that person: whoever opens it first is signed in as them.`,
+Send it only to that person: whoever opens it first is signed in as them.
+--email mails the link to the employee's personal e-mail instead of printing it (needs SMTP_URL
+and MAIL_FROM; at most 3 login e-mails per employee per hour).`,
   calendar: `Usage: baton calendar <set|unset|status> ...
 
   calendar set DATE work|rest --reason TEXT [--region CN] [--json]
@@ -294,6 +303,7 @@ const options = {
   scopes: { type: "string" },
   ttl: { type: "string" },
   next: { type: "string" },
+  email: { type: "boolean" },
   region: { type: "string" },
   reason: { type: "string" },
   audit: { type: "boolean" },
@@ -321,7 +331,7 @@ const allowedOptions: Record<Exclude<Command["name"], "help" | "verify bundle">,
   "api-key create": ["json", "help", "name", "principal", "scopes"],
   restore: ["json", "help", "yes"],
   "import employees": ["json", "help"],
-  "login-link": ["json", "help", "ttl", "next"],
+  "login-link": ["json", "help", "ttl", "next", "email"],
   "calendar set": ["json", "help", "region", "reason"],
   "calendar unset": ["json", "help", "region"],
   "calendar status": ["json", "help"],
@@ -492,6 +502,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
         employee: operands[0] as string,
         ttlMinutes: ttl,
         ...(values.next ? { next: values.next } : {}),
+        ...(values.email === true ? { email: true } : {}),
       };
     }
     case "calendar set": {

@@ -43,6 +43,7 @@ export async function loginLinkCommand(
   target: Target,
   io: CliIo,
 ): Promise<void> {
+  if (command.email) return loginLinkEmailCommand(command, config, target, io);
   const link = await withApi(config, target, undefined, async (api) =>
     expectOk<{ url: string; expiresAt: string }>(
       await api("POST", `/api/v1/employees/${encodeURIComponent(command.employee)}/login-link`, {
@@ -54,5 +55,25 @@ export async function loginLinkCommand(
   io.stdout(`${link.url}\n`);
   io.stderr(
     `One-time login link for ${command.employee}, valid until ${link.expiresAt}. Send it to them only.\n`,
+  );
+}
+
+/** `baton login-link EMPLOYEE --email`: the link goes to the employee's personal e-mail, never to the terminal. */
+async function loginLinkEmailCommand(
+  command: Extract<Command, { name: "login-link" }>,
+  config: Config,
+  target: Target,
+  io: CliIo,
+): Promise<void> {
+  const sent = await withApi(config, target, undefined, async (api) =>
+    expectOk<{ status: string; channel: string; deliveryId: number; expiresAt: string }>(
+      await api("POST", `/api/v1/employees/${encodeURIComponent(command.employee)}/login-link/email`, {
+        json: { ttlSeconds: command.ttlMinutes * 60, ...(command.next ? { next: command.next } : {}) },
+      }),
+    ),
+  );
+  if (command.json) return printJson(io, sent);
+  io.stdout(
+    `Mailed a one-time login link to ${command.employee}'s personal e-mail, valid until ${sent.expiresAt}.\n`,
   );
 }

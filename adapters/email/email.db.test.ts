@@ -158,15 +158,19 @@ describe("the e-mail surface", () => {
     expect(zh).toContain("王芳，您好");
 
     expect((await outbox()).map((r) => r.status)).toEqual(["sent", "sent"]);
-    expect((await delivered()).sort((a, b) => a.target.localeCompare(b.target))).toEqual([
+    // Mailed, and shown in the chat too (platform null: the recording sink behind the web chat).
+    const order = (r: { target: string; platform: string | null }) => `${r.target} ${r.platform ?? ""}`;
+    expect((await delivered()).sort((a, b) => order(a).localeCompare(order(b)))).toEqual([
+      { kind: "certificate.issued", target: "employee:E1", platform: null },
       { kind: "certificate.issued", target: "employee:E1", platform: "email" },
+      { kind: "certificate.issued", target: "employee:E2", platform: null },
       { kind: "certificate.issued", target: "employee:E2", platform: "email" },
     ]);
     const evidence = await database.query<{ data: Record<string, unknown> }>(
       sql`select data from evidence_entries where action = 'notification.sent' order by id`,
     );
     expect(evidence).toHaveLength(2);
-    expect(String(evidence[0]?.data.reference)).toMatch(/^email:/);
+    expect(String(evidence[0]?.data.reference)).toMatch(/^sink:\d+ email:/);
     // No personal data in the logs.
     expect(t.logs.join("\n")).not.toContain("home@example.com");
     expect(t.logs.join("\n")).toContain("e-mail sent");
@@ -203,7 +207,9 @@ describe("the e-mail surface", () => {
     expect(signed).toContain("《保密协议》（第 3 版）");
     expect(signed).toContain("http://127.0.0.1:8787/verify/s1");
     expect(await delivered()).toEqual([
+      { kind: "notice.receipt", target: "employee:E2", platform: null },
       { kind: "notice.receipt", target: "employee:E2", platform: "email" },
+      { kind: "agreement.signed", target: "employee:E2", platform: null },
       { kind: "agreement.signed", target: "employee:E2", platform: "email" },
       { kind: "step.assigned", target: "employee:E2", platform: null },
     ]);
@@ -251,7 +257,10 @@ describe("the e-mail surface", () => {
     expect(row?.last_error).toContain("550");
     expect(row?.last_error).not.toContain("example.com");
     expect(received).toHaveLength(0);
-    expect(await delivered()).toEqual([]);
+    // The chat got it before the mail was refused; nothing was mailed.
+    expect(await delivered()).toEqual([
+      { kind: "certificate.issued", target: "employee:E1", platform: null },
+    ]);
   });
 
   it("an SMTP 451 is transient: retried, then delivered", async () => {

@@ -4,6 +4,8 @@ import { HTTPException } from "hono/http-exception";
 import { AppError, isAppError } from "../../core/errors.ts";
 import { registerConnectorWebhooks } from "./connectors/webhook.ts";
 import { errorResponse } from "./errors.ts";
+import { registerHrConsole } from "./hr/index.ts";
+import { registerLoginEmailRoutes } from "./login-email.ts";
 import { apiAuth } from "./middleware/api-auth.ts";
 import { requestContext } from "./middleware/request-context.ts";
 import { securityHeaders } from "./middleware/security.ts";
@@ -26,6 +28,7 @@ import { registerSessionRoutes } from "./routes/session.ts";
 import { registerSettlementRoutes } from "./routes/settlement.ts";
 import { registerTrainingRoutes } from "./routes/training.ts";
 import { registerVerificationRoutes } from "./routes/verify.ts";
+import { registerWebChatRoutes } from "./routes/web-chat.ts";
 import type { AppEnv, Services } from "./services.ts";
 import { loadSession } from "./sessions.ts";
 
@@ -72,6 +75,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerCalendarRoutes(app);
   registerDirectoryRoutes(app);
   registerLinkRoutes(app);
+  registerLoginEmailRoutes(app);
   registerAuditRoutes(app);
   registerVerificationRoutes(app);
   registerChannelRoutes(app);
@@ -85,6 +89,8 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerAgreementRoutes(app);
   registerTrainingRoutes(app);
   registerCaseRoutes(app);
+  registerHrConsole(app);
+  registerWebChatRoutes(app);
   registerOpenApiRoute(app);
 
   app.notFound((c) => errorResponse(c, new AppError("not_found", "", { messageKey: "error.not_found" })));

@@ -11,7 +11,7 @@ import { offboardingDigestSection } from "../../db/offboarding-digest.ts";
 import { agreementGate } from "./agreements/gate.ts";
 import { chainTimestampJob, hireRequestJob, signatureReminderJob } from "./agreements/jobs.ts";
 import { agreementSignAction } from "./agreements/sign-action.ts";
-import { createBot } from "./bot/index.ts";
+import { botInboxProcessors, conversationPurgeJob, createBot } from "./bot/index.ts";
 import { certificateDownloadAction } from "./certificate/download.ts";
 import { unissuedCertificateJob } from "./certificate/tick.ts";
 import { connectorJob } from "./connectors/job.ts";
@@ -24,6 +24,7 @@ import { offboardingDepsOf } from "./offboarding.ts";
 import { auditHeadType } from "./routes/audit.ts";
 import type { ModuleServices, Services } from "./services.ts";
 import { trainingCheckGate, trainingJobs, trainingLinks } from "./training/module.ts";
+import { webPersonEntry } from "./web-chat.ts";
 
 type Base = ModuleServices;
 
@@ -48,6 +49,7 @@ export function tickJobs(services: Base): TickJob[] {
     offboardingTickJob(offboardingDepsOf(services)),
     connectorJob(services),
     nonCompeteJob(services),
+    conversationPurgeJob(services),
     // Last: the digest reports what this tick's jobs left.
     dailyDigestJob({
       database,
@@ -72,14 +74,14 @@ export function notificationSenders(services: Base): NotificationSenders {
   const recording = recordingSenders(services.database, services.clock);
   return {
     ...recording,
-    person: emailPersonEntry(services, recording.person),
+    person: emailPersonEntry(services, webPersonEntry(services, recording.person)),
     system: connectorSenderEntry(services, recording.system),
   };
 }
 
 /** The processor of each inbound source (connector webhooks, chat events). Each module appends its own. */
 export function inboxProcessors(services: Base): InboxProcessor[] {
-  return [...connectorProcessors(services)];
+  return [...connectorProcessors(services), ...botInboxProcessors(services)];
 }
 
 /**

@@ -21,8 +21,11 @@ function localised(error: AppError, locale: Locale): AppError {
   });
 }
 
-/** The request the link is for: it must exist, be this person's and still wait for a signature. */
-async function openRequest(db: Db, principal: string, data: Record<string, unknown>) {
+/**
+ * The request the link (or a chat card) is for: it must exist, be this person's and still wait for
+ * a signature.
+ */
+export async function openRequest(db: Db, principal: string, data: Record<string, unknown>) {
   const requestId = typeof data.requestId === "string" ? data.requestId : "";
   const request = requestId ? await findRequest(db, requestId) : undefined;
   if (!request) throw new AppError("not_found", "", { messageKey: "agreement.request_not_found" });

@@ -5,6 +5,13 @@ import type { AppEnv } from "../services.ts";
 const pageCsp =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/** The web chat's pages also load their own script and poll their own origin (adapters/web). */
+const chatPageCsp = pageCsp.replace(
+  "default-src 'none';",
+  "default-src 'none'; script-src 'self'; connect-src 'self';",
+);
+const isChatPage = (path: string) => path === "/chat" || path.startsWith("/chat/");
+
 /** Security headers on every response; pages get a strict Content-Security-Policy. */
 export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
@@ -18,7 +25,7 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
     c.header("strict-transport-security", "max-age=31536000; includeSubDomains");
   }
   if ((c.res.headers.get("content-type") ?? "").startsWith("text/html")) {
-    c.header("content-security-policy", pageCsp);
+    c.header("content-security-policy", isChatPage(c.req.path) ? chatPageCsp : pageCsp);
   } else {
     c.header("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
   }

@@ -54,7 +54,7 @@ const overridesQuery = z.object({
     .optional(),
 });
 
-const overrideBody = z.object({
+export const overrideBody = z.object({
   kind: z.enum(["work", "rest"]),
   region: z.string().max(16).optional(),
   reason: z.string().trim().min(1).max(maxReasonLength),

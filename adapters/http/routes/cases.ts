@@ -61,9 +61,21 @@ const completeBody = z
 
 const adminBase = { reason, actor: personRef.optional() };
 
+/** The bodies of HR's case administration; the HR console's forms are read with the same schemas. */
+export const caseAdminBodies = {
+  reassign: z.object({ ...adminBase, owner: personRef }).strict(),
+  delegate: z.object({ ...adminBase, to: personRef }).strict(),
+  dueDate: z.object({ ...adminBase, dueDate: date }).strict(),
+  hold: z.object(adminBase).strict(),
+  resume: z.object(adminBase).strict(),
+  withdraw: z.object({ ...adminBase, employeeAgreement: agreement.optional() }).strict(),
+  noticeDate: z.object({ ...adminBase, noticeDate: date }).strict(),
+  agreedLastDay: z.object({ ...adminBase, lastDay: date, employeeAgreement: agreement.optional() }).strict(),
+};
+
 /** Idempotency keys: visible ASCII, as Stripe and the IETF draft use them. */
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,200}$/;
-const caseIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const caseIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function depsOf(c: Context<AppEnv>): OffboardingDeps {
   return offboardingDepsOf(c.get("services"));
@@ -204,7 +216,7 @@ export function registerCaseRoutes(app: Hono<AppEnv>): void {
   });
 
   app.post("/api/v1/cases/:id/steps/:key/reassign", requireScope("cases:admin"), async (c) => {
-    const body = await readJson(c, z.object({ ...adminBase, owner: personRef }).strict());
+    const body = await readJson(c, caseAdminBodies.reassign);
     const stepKey = stepKeyParam(c);
     return c.json(
       await reassignStep(depsOf(c), { ...admin(c, body.actor, body.reason), stepKey, owner: body.owner }),
@@ -212,7 +224,7 @@ export function registerCaseRoutes(app: Hono<AppEnv>): void {
   });
 
   app.post("/api/v1/cases/:id/steps/:key/delegate", requireScope("cases:admin"), async (c) => {
-    const body = await readJson(c, z.object({ ...adminBase, to: personRef }).strict());
+    const body = await readJson(c, caseAdminBodies.delegate);
     const stepKey = stepKeyParam(c);
     return c.json(
       await delegateStep(depsOf(c), { ...admin(c, body.actor, body.reason), stepKey, to: body.to }),
@@ -220,7 +232,7 @@ export function registerCaseRoutes(app: Hono<AppEnv>): void {
   });
 
   app.put("/api/v1/cases/:id/steps/:key/due-date", requireScope("cases:admin"), async (c) => {
-    const body = await readJson(c, z.object({ ...adminBase, dueDate: date }).strict());
+    const body = await readJson(c, caseAdminBodies.dueDate);
     const stepKey = stepKeyParam(c);
     return c.json(
       await overrideDueDate(depsOf(c), {
@@ -232,20 +244,17 @@ export function registerCaseRoutes(app: Hono<AppEnv>): void {
   });
 
   app.post("/api/v1/cases/:id/hold", requireScope("cases:admin"), async (c) => {
-    const body = await readJson(c, z.object(adminBase).strict());
+    const body = await readJson(c, caseAdminBodies.hold);
     return c.json(await holdCase(depsOf(c), admin(c, body.actor, body.reason)));
   });
 
   app.post("/api/v1/cases/:id/resume", requireScope("cases:admin"), async (c) => {
-    const body = await readJson(c, z.object(adminBase).strict());
+    const body = await readJson(c, caseAdminBodies.resume);
     return c.json(await resumeCase(depsOf(c), admin(c, body.actor, body.reason)));
   });
 
   app.post("/api/v1/cases/:id/withdraw", requireScope("cases:admin"), async (c) => {
-    const body = await readJson(
-      c,
-      z.object({ ...adminBase, employeeAgreement: agreement.optional() }).strict(),
-    );
+    const body = await readJson(c, caseAdminBodies.withdraw);
     return c.json(
       await withdrawCase(depsOf(c), {
         ...admin(c, body.actor, body.reason),
@@ -255,7 +264,7 @@ export function registerCaseRoutes(app: Hono<AppEnv>): void {
   });
 
   app.put("/api/v1/cases/:id/notice-date", requireScope("cases:admin"), async (c) => {
-    const body = await readJson(c, z.object({ ...adminBase, noticeDate: date }).strict());
+    const body = await readJson(c, caseAdminBodies.noticeDate);
     return c.json(
       await correctNoticeDate(depsOf(c), {
         ...admin(c, body.actor, body.reason),
@@ -265,10 +274,7 @@ export function registerCaseRoutes(app: Hono<AppEnv>): void {
   });
 
   app.put("/api/v1/cases/:id/agreed-last-day", requireScope("cases:admin"), async (c) => {
-    const body = await readJson(
-      c,
-      z.object({ ...adminBase, lastDay: date, employeeAgreement: agreement.optional() }).strict(),
-    );
+    const body = await readJson(c, caseAdminBodies.agreedLastDay);
     return c.json(
       await agreeLastDay(depsOf(c), {
         ...admin(c, body.actor, body.reason),

@@ -16,14 +16,14 @@ import {
 import { requireScope } from "../middleware/api-auth.ts";
 import type { AppEnv } from "../services.ts";
 
-const issueBody = z
+export const issueBody = z
   .object({
     /** HR has reviewed the years of service the draft shows (Regs Art. 24 (4)). */
     yearsOfServiceConfirmed: z.boolean(),
   })
   .strict();
 
-const revokeBody = z.object({ reason: z.string().trim().min(3).max(500) }).strict();
+export const revokeBody = z.object({ reason: z.string().trim().min(3).max(500) }).strict();
 
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const certificateIdPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -15,7 +15,7 @@ import { readJson, readQuery } from "../body.ts";
 import { requireScope } from "../middleware/api-auth.ts";
 import type { AppEnv } from "../services.ts";
 
-const bindBody = z
+export const bindBody = z
   .object({
     platform: z.enum(channelPlatforms),
     channelId: z.string().regex(channelIdPattern, { message: "expected the platform's chat id" }),

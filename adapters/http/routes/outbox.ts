@@ -6,9 +6,43 @@ import { listDeadLetters, outboxStatus, reviveDeadLetter } from "../../../db/out
 import { recordEvidence } from "../../../db/repositories/evidence.ts";
 import { readQuery } from "../body.ts";
 import { requireScope } from "../middleware/api-auth.ts";
-import type { AppEnv } from "../services.ts";
+import type { AppEnv, Services } from "../services.ts";
 
 const idParam = z.string().regex(/^[1-9]\d{0,15}$/);
+
+/**
+ * Sends a dead message again (a fresh count of tries), with an evidence entry `outbox.retried`;
+ * 404 when there is no such message, 409 when it is not dead. The API and the HR console use it.
+ */
+export async function retryDeadLetter(
+  services: Pick<Services, "database" | "clock">,
+  id: number,
+  actor: string,
+): Promise<void> {
+  const { database, clock } = services;
+  const at = clock.now();
+  const revived = await database.db.transaction(async (transaction) => {
+    const tx = transaction as unknown as Db;
+    if (!(await reviveDeadLetter(tx, id, at))) return false;
+    await recordEvidence(tx, {
+      at,
+      actor,
+      action: "outbox.retried",
+      subject: `outbox:${id}`,
+      data: { outboxId: id },
+    });
+    return true;
+  });
+  if (revived) return;
+  const status = await outboxStatus(database.db, id);
+  if (status === undefined) {
+    throw new AppError("not_found", "No outbox message has this id.", { messageKey: "outbox.not_found" });
+  }
+  throw new AppError("conflict", `Only a dead message can be retried; this one is ${status}.`, {
+    messageKey: "outbox.not_dead",
+    params: { status },
+  });
+}
 
 /** The outbox for HR and operators: what could not be delivered, and sending it again. */
 export function registerOutboxRoutes(app: Hono<AppEnv>): void {
@@ -33,31 +67,7 @@ export function registerOutboxRoutes(app: Hono<AppEnv>): void {
       throw new AppError("not_found", "No outbox message has this id.", { messageKey: "outbox.not_found" });
     }
     const id = Number(parsed.data);
-    const { database, clock } = c.get("services");
-    const at = clock.now();
-    const actor = c.get("auth")?.principal ?? "unknown";
-    const revived = await database.db.transaction(async (transaction) => {
-      const tx = transaction as unknown as Db;
-      if (!(await reviveDeadLetter(tx, id, at))) return false;
-      await recordEvidence(tx, {
-        at,
-        actor,
-        action: "outbox.retried",
-        subject: `outbox:${id}`,
-        data: { outboxId: id },
-      });
-      return true;
-    });
-    if (!revived) {
-      const status = await outboxStatus(database.db, id);
-      if (status === undefined) {
-        throw new AppError("not_found", "No outbox message has this id.", { messageKey: "outbox.not_found" });
-      }
-      throw new AppError("conflict", `Only a dead message can be retried; this one is ${status}.`, {
-        messageKey: "outbox.not_dead",
-        params: { status },
-      });
-    }
+    await retryDeadLetter(c.get("services"), id, c.get("auth")?.principal ?? "unknown");
     return c.json({ id, status: "pending" });
   });
 }
