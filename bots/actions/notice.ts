@@ -112,13 +112,14 @@ export function openNotice(ctx: BotContext, requestedLastDay?: IsoDate): Promise
   });
 }
 
-/** The exact text the employee confirmed: the notice wording, the last day, the reason given. */
+/** The exact text the employee confirmed: the notice wording, the last day, the reason, the warning. */
 export function noticeText(ctx: BotContext, lastDay: IsoDate, reason: string | undefined): string {
   const lines = [
     ctx.text("card.notice_form.body", { name: ctx.person.name }),
     `${ctx.text("card.notice_form.last_day")}: ${lastDay}`,
   ];
   if (reason) lines.push(`${ctx.text("card.notice_form.reason")}: ${reason}`);
+  lines.push(ctx.text("card.notice_form.warning"));
   return lines.join("\n");
 }
 
