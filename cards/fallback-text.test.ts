@@ -14,9 +14,16 @@ import {
   Submit,
   TextInput,
 } from "./model.ts";
+import { escapeMarkdown } from "./templates/context.ts";
 import { notificationCardExamples, templateExamples } from "./templates/examples.ts";
 
 describe("fallback text", () => {
+  it("drops the backslashes escapeMarkdown added, keeping the characters as written", () => {
+    const name = escapeMarkdown("**Li** [x](y) #1 > a_b \\ `c`");
+    const text = fallbackText(Card({ title: "T", tone: "info" }, [Markdown(`**Hi** ${name}`)]));
+    expect(text).toBe("T\n\nHi **Li** [x](y) #1 > a_b \\ `c`");
+  });
+
   it("lists title, text, fields, buttons, links and inputs in order", () => {
     const card = Card({ title: "Title", subtitle: "Sub", tone: "info" }, [
       Markdown("A **bold** [link](https://x.example)"),

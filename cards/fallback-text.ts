@@ -43,9 +43,16 @@ export function fallbackText(card: CardNode): string {
   return lines.join("\n").replace(/\n{3,}/g, "\n\n");
 }
 
+/** Characters `escapeMarkdown` (cards/templates/context.ts) puts a backslash before. */
+const escaped = "\\`*_[]()#>|~";
+/** Escaped characters stand in as private-use code points while the markup is stripped. */
+const shelter = (c: string) => String.fromCharCode(0xe000 + escaped.indexOf(c));
+
 function stripMarkdown(text: string): string {
   return text
+    .replace(/\\([\\`*_[\]()#>|~])/g, (_, c: string) => shelter(c))
     .replace(/\[([^\]]*)\]\(([^)]*)\)/g, "$1 ($2)")
     .replace(/(\*\*|__|`)/g, "")
-    .replace(/^#{1,6}\s+/gm, "");
+    .replace(/^#{1,6}\s+/gm, "")
+    .replace(/[\ue000-\ue00d]/g, (c) => escaped[c.charCodeAt(0) - 0xe000] ?? c);
 }

@@ -26,6 +26,7 @@ import { registerOutboxRoutes } from "./routes/outbox.ts";
 import { registerSchedulerRoutes } from "./routes/scheduler.ts";
 import { registerSessionRoutes } from "./routes/session.ts";
 import { registerSettlementRoutes } from "./routes/settlement.ts";
+import { registerSlackRoutes } from "./routes/slack.ts";
 import { registerTrainingRoutes } from "./routes/training.ts";
 import { registerVerificationRoutes } from "./routes/verify.ts";
 import { registerWebChatRoutes } from "./routes/web-chat.ts";
@@ -91,6 +92,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerCaseRoutes(app);
   registerHrConsole(app);
   registerWebChatRoutes(app);
+  registerSlackRoutes(app);
   registerOpenApiRoute(app);
 
   app.notFound((c) => errorResponse(c, new AppError("not_found", "", { messageKey: "error.not_found" })));

@@ -101,7 +101,7 @@ describe("configuration", () => {
     const teams = surfaceStatus(loadConfig({ ...base, TEAMS_APP_ID: "app" }));
     expect(teams.find((s) => s.surface === "teams")).toMatchObject({
       enabled: false,
-      missing: ["TEAMS_APP_PASSWORD"],
+      missing: ["TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID"],
     });
   });
 });

@@ -292,8 +292,14 @@ export function surfaceStatus(config: Config): SurfaceStatus[] {
     const missing = variables.filter((v) => config[v] === undefined || config[v] === "").map(String);
     if (surface === "teams" && config.TEAMS_ALLOW_UNAUTHENTICATED)
       return { surface, enabled: true, missing: [] };
-    if (surface === "teams" && config.TEAMS_APP_ID && !config.TEAMS_APP_PASSWORD)
-      return { surface, enabled: false, missing: ["TEAMS_APP_PASSWORD"] };
+    // A Teams bot is single-tenant: the password gets its outbound token, the tenant id both that
+    // token and the allow-list of who may call in (adapters/teams/README.md).
+    if (surface === "teams" && config.TEAMS_APP_ID && (!config.TEAMS_APP_PASSWORD || !config.TEAMS_TENANT_ID))
+      return {
+        surface,
+        enabled: false,
+        missing: (["TEAMS_APP_PASSWORD", "TEAMS_TENANT_ID"] as const).filter((v) => !config[v]),
+      };
     return { surface, enabled: missing.length === 0, missing };
   });
 }

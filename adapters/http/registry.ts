@@ -23,6 +23,7 @@ import { nonCompeteJob } from "./non-compete/job.ts";
 import { offboardingDepsOf } from "./offboarding.ts";
 import { auditHeadType } from "./routes/audit.ts";
 import type { ModuleServices, Services } from "./services.ts";
+import { slackChannelEntry, slackInboxProcessors, slackPersonEntry } from "./slack.ts";
 import { trainingCheckGate, trainingJobs, trainingLinks } from "./training/module.ts";
 import { webPersonEntry } from "./web-chat.ts";
 
@@ -74,14 +75,22 @@ export function notificationSenders(services: Base): NotificationSenders {
   const recording = recordingSenders(services.database, services.clock);
   return {
     ...recording,
-    person: emailPersonEntry(services, webPersonEntry(services, recording.person)),
+    person: emailPersonEntry(
+      services,
+      slackPersonEntry(services, webPersonEntry(services, recording.person)),
+    ),
+    channel: slackChannelEntry(services, recording.channel),
     system: connectorSenderEntry(services, recording.system),
   };
 }
 
 /** The processor of each inbound source (connector webhooks, chat events). Each module appends its own. */
 export function inboxProcessors(services: Base): InboxProcessor[] {
-  return [...connectorProcessors(services), ...botInboxProcessors(services)];
+  return [
+    ...connectorProcessors(services),
+    ...botInboxProcessors(services),
+    ...slackInboxProcessors(services),
+  ];
 }
 
 /**

@@ -15,4 +15,5 @@ export * from "./scheduler.ts";
 export * from "./settlements.ts";
 export * from "./signing.ts";
 export * from "./system.ts";
+export * from "./teams.ts";
 export * from "./training.ts";

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 /** Debian's Chromium (`.ci/run` installs it); `CHROMIUM_PATH` points elsewhere. */
 export const chromiumPath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
@@ -28,6 +28,19 @@ export type TestBrowser = {
   page(viewport?: { width: number; height: number }): Promise<Page>;
   close(): Promise<void>;
 };
+
+/**
+ * One Chromium for several people: each `browser.newContext()` is a separate profile (its own
+ * cookies and storage), as if each person used their own browser.
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [...chromiumFlags],
+    timeout: 60_000,
+  });
+}
 
 /**
  * Launches Chromium through playwright-core with a fresh, empty user-data folder (removed on

@@ -1,0 +1,83 @@
+import type { Context, Hono } from "hono";
+import { AppError } from "../../../core/errors.ts";
+import type { RawRequest } from "../../shared/surface.ts";
+import { isSlackSslCheck, parseSlackRequest, verifySlackRequest } from "../../slack/index.ts";
+import { isSurfaceEnabled } from "../config.ts";
+import { noStore } from "../middleware/security.ts";
+import type { AppEnv } from "../services.ts";
+import { slackRuntime } from "../slack.ts";
+
+export const slackWebhookPath = "/webhooks/slack";
+
+function lowerCaseHeaders(c: Context<AppEnv>): Record<string, string> {
+  const out: Record<string, string> = {};
+  c.req.raw.headers.forEach((value, name) => {
+    out[name.toLowerCase()] = value;
+  });
+  return out;
+}
+
+/** `c.executionCtx.waitUntil` on Workers; Hono's getter throws on Node, where nothing is needed. */
+function waitUntilOf(c: Context<AppEnv>): ((p: Promise<unknown>) => void) | undefined {
+  try {
+    const ctx = c.executionCtx;
+    return (p) => ctx.waitUntil(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `POST /webhooks/slack` (DESIGN §4, §7): the Events API, interactivity and the `/baton` command on
+ * one URL, as Bolt serves them. Order: Slack off → 404; the raw body; `ssl_check=1` → 200
+ * (unsigned by design); the v0 signature within ±5 minutes → else 401 and nothing happens; parse
+ * (malformed → 400); `url_verification` → the challenge; kinds Baton does not handle → 200; then
+ * the team allow-list and the Bolt App (adapters/http/slack.ts).
+ */
+export function registerSlackRoutes(app: Hono<AppEnv>): void {
+  app.use(slackWebhookPath, noStore);
+  app.post(slackWebhookPath, async (c) => {
+    const services = c.get("services");
+    const { config, clock, logger } = services;
+    const runtime = isSurfaceEnabled(config, "slack") ? slackRuntime(services) : undefined;
+    if (!runtime || !config.SLACK_SIGNING_SECRET) {
+      throw new AppError("not_found", "Slack is not enabled.", { messageKey: "error.not_found" });
+    }
+    const request: RawRequest = {
+      method: c.req.method,
+      url: c.req.url,
+      headers: lowerCaseHeaders(c),
+      body: await c.req.text(),
+    };
+    if (isSlackSslCheck(request)) return c.body(null, 200);
+    const now = clock.now();
+    const verified = verifySlackRequest(request, now, config.SLACK_SIGNING_SECRET);
+    if (!verified.ok) {
+      logger.info(
+        { surface: "slack", status: verified.status, reason: verified.reason },
+        "Slack request refused",
+      );
+      throw new AppError("unauthorized", "The Slack signature is missing, wrong or stale.", {
+        messageKey: "error.unauthorized",
+      });
+    }
+    const parsed = parseSlackRequest(request, { now });
+    if (parsed.kind === "handshake") {
+      return typeof parsed.body === "string"
+        ? c.body(parsed.body, 200)
+        : c.json(parsed.body as Record<string, unknown>, 200);
+    }
+    const [event] = parsed.kind === "events" ? parsed.events : [];
+    if (!event) {
+      logger.debug(
+        { surface: "slack", reason: parsed.kind === "ignored" ? parsed.reason : "empty" },
+        "Slack request ignored",
+      );
+      return c.body(null, 200);
+    }
+    const answer = await runtime.handle(request, event, waitUntilOf(c));
+    if (answer.body === undefined) return c.body(null, answer.status as 200);
+    if (typeof answer.body === "string") return c.text(answer.body, answer.status as 200);
+    return c.json(answer.body, answer.status as 200);
+  });
+}
