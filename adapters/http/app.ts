@@ -27,6 +27,7 @@ import { registerSchedulerRoutes } from "./routes/scheduler.ts";
 import { registerSessionRoutes } from "./routes/session.ts";
 import { registerSettlementRoutes } from "./routes/settlement.ts";
 import { registerSlackRoutes } from "./routes/slack.ts";
+import { registerTeamsRoutes } from "./routes/teams.ts";
 import { registerTrainingRoutes } from "./routes/training.ts";
 import { registerVerificationRoutes } from "./routes/verify.ts";
 import { registerWebChatRoutes } from "./routes/web-chat.ts";
@@ -93,6 +94,7 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerHrConsole(app);
   registerWebChatRoutes(app);
   registerSlackRoutes(app);
+  registerTeamsRoutes(app);
   registerOpenApiRoute(app);
 
   app.notFound((c) => errorResponse(c, new AppError("not_found", "", { messageKey: "error.not_found" })));

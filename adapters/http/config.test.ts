@@ -94,9 +94,15 @@ describe("configuration", () => {
     expect(off.find((s) => s.surface === "slack")).toEqual({
       surface: "slack",
       enabled: false,
-      missing: ["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN"],
+      missing: ["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_TEAM_IDS"],
     });
-    const on = surfaceStatus(loadConfig({ ...base, SLACK_SIGNING_SECRET: "s", SLACK_BOT_TOKEN: "xoxb-1" }));
+    const slack = { ...base, SLACK_SIGNING_SECRET: "s", SLACK_BOT_TOKEN: "xoxb-1" };
+    // Without the allow-list any workspace could call in: Slack stays off.
+    expect(surfaceStatus(loadConfig(slack)).find((s) => s.surface === "slack")).toMatchObject({
+      enabled: false,
+      missing: ["SLACK_TEAM_IDS"],
+    });
+    const on = surfaceStatus(loadConfig({ ...slack, SLACK_TEAM_IDS: "T0ACME" }));
     expect(on.find((s) => s.surface === "slack")?.enabled).toBe(true);
     const teams = surfaceStatus(loadConfig({ ...base, TEAMS_APP_ID: "app" }));
     expect(teams.find((s) => s.surface === "teams")).toMatchObject({

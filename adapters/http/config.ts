@@ -270,7 +270,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 type SurfaceRequirement = { surface: string; variables: readonly (keyof ParsedEnv)[] };
 
 const surfaceRequirements: readonly SurfaceRequirement[] = [
-  { surface: "slack", variables: ["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN"] },
+  { surface: "slack", variables: ["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_TEAM_IDS"] },
   {
     surface: "lark",
     variables: ["LARK_APP_ID", "LARK_APP_SECRET", "LARK_ENCRYPT_KEY", "LARK_VERIFICATION_TOKEN"],
@@ -289,7 +289,12 @@ export type SurfaceStatus = { surface: string; enabled: boolean; missing: string
 /** Which surfaces are on, and for those that are off, which variables would turn them on. */
 export function surfaceStatus(config: Config): SurfaceStatus[] {
   return surfaceRequirements.map(({ surface, variables }) => {
-    const missing = variables.filter((v) => config[v] === undefined || config[v] === "").map(String);
+    const missing = variables
+      .filter((v) => {
+        const value = config[v];
+        return value === undefined || value === "" || (Array.isArray(value) && value.length === 0);
+      })
+      .map(String);
     if (surface === "teams" && config.TEAMS_ALLOW_UNAUTHENTICATED)
       return { surface, enabled: true, missing: [] };
     // A Teams bot is single-tenant: the password gets its outbound token, the tenant id both that

@@ -24,6 +24,7 @@ import { offboardingDepsOf } from "./offboarding.ts";
 import { auditHeadType } from "./routes/audit.ts";
 import type { ModuleServices, Services } from "./services.ts";
 import { slackChannelEntry, slackInboxProcessors, slackPersonEntry } from "./slack.ts";
+import { teamsChannelEntry, teamsPersonEntry } from "./teams.ts";
 import { trainingCheckGate, trainingJobs, trainingLinks } from "./training/module.ts";
 import { webPersonEntry } from "./web-chat.ts";
 
@@ -77,9 +78,9 @@ export function notificationSenders(services: Base): NotificationSenders {
     ...recording,
     person: emailPersonEntry(
       services,
-      slackPersonEntry(services, webPersonEntry(services, recording.person)),
+      slackPersonEntry(services, teamsPersonEntry(services, webPersonEntry(services, recording.person))),
     ),
-    channel: slackChannelEntry(services, recording.channel),
+    channel: slackChannelEntry(services, teamsChannelEntry(services, recording.channel)),
     system: connectorSenderEntry(services, recording.system),
   };
 }

@@ -30,6 +30,7 @@ import {
   renderSuggestions,
   type SlackEvent,
   type SlackListener,
+  type SlackMember,
   type SlackMessage,
   type SlackModal,
   type SlackSender,
@@ -103,7 +104,7 @@ const senders = new WeakMap<Config, SlackSender>();
 const runtimeOptions = new WeakMap<Config, SlackRuntimeOptions>();
 const runtimes = new WeakMap<Services, SlackRuntime>();
 
-/** Options for the Slack runtime of this configuration (tests: short windows, a recording fetch). Call before the first request. */
+/** Options for the Slack runtime of this configuration (tests: short windows, a loopback-only fetch). Call before the first Slack request. */
 export function configureSlack(config: Config, options: SlackRuntimeOptions): void {
   runtimeOptions.set(config, options);
 }
@@ -122,12 +123,13 @@ export function slackSenderOf(services: SenderDeps): SlackSender | undefined {
   if (!isSurfaceEnabled(config, "slack") || !config.SLACK_BOT_TOKEN) return undefined;
   let sender = senders.get(config);
   if (!sender) {
-    const fetchFn = runtimeOptions.get(config)?.fetch;
     sender = slackSender({
       token: config.SLACK_BOT_TOKEN,
       apiUrl: config.SLACK_API_URL,
       logger: logSink(services.logger),
-      ...(fetchFn ? { fetch: fetchFn } : {}),
+      // Looked up on every call (tests configure it after the services are built); a plain
+      // function also keeps the SDK from calling the global fetch with a foreign `this`.
+      fetch: (input, init) => (runtimeOptions.get(config)?.fetch ?? globalThis.fetch)(input, init),
     });
     senders.set(config, sender);
   }
@@ -148,6 +150,26 @@ export function isFormCard(card: CardNode): boolean {
   return card.children.some(isInput) && card.children.some((c) => c.type === "submit");
 }
 
+/**
+ * A form a modal can carry: inputs and exactly one submit (a modal has one submit button; a form
+ * with two, like the handover checklist's save and complete, stays a message).
+ */
+export function fitsModal(card: CardNode): boolean {
+  return card.children.some(isInput) && card.children.filter((c) => c.type === "submit").length === 1;
+}
+
+/** "Something went wrong", in both languages (the person's language is not known here). */
+function errorCard(): CardNode {
+  const text = (locale: Locale) => `${translate(locale, "bot.error.internal")}`;
+  return Card(
+    {
+      title: `${translate("zh-CN", "bot.error.title")} / ${translate("en", "bot.error.title")}`,
+      tone: "warning",
+    },
+    [Text(text("zh-CN")), Text(text("en"))],
+  );
+}
+
 /** The polite refusal for people Baton does not serve, in both languages (their language is unknown). */
 export function slackRefusalCard(): CardNode {
   const zh = (key: "bot.external.title" | "bot.external.body") => translate("zh-CN", key);
@@ -162,15 +184,16 @@ type Admission = { ok: true } | { ok: false; ourTeam: boolean };
 
 /**
  * Whether Baton serves this event: the team it was delivered for and the user's own team must be
- * in `SLACK_TEAM_IDS` (when set), and the user must not be a guest or a Slack Connect user.
+ * in `SLACK_TEAM_IDS` (required: Slack is off without it), and the user must not be a guest or a
+ * Slack Connect user.
  */
 export function admission(config: Config, event: SlackEvent): Admission {
   const teams = config.SLACK_TEAM_IDS;
   const delivered = event.slack.teamId;
-  const ourTeam = teams.length === 0 || (delivered !== undefined && teams.includes(delivered));
+  const ourTeam = delivered !== undefined && teams.includes(delivered);
   if (!ourTeam) return { ok: false, ourTeam: false };
   if (event.who.external) return { ok: false, ourTeam: true };
-  if (teams.length > 0 && event.who.tenant !== undefined && !teams.includes(event.who.tenant))
+  if (event.who.tenant !== undefined && !teams.includes(event.who.tenant))
     return { ok: false, ourTeam: true };
   return { ok: true };
 }
@@ -186,6 +209,8 @@ type Job = {
   inboxId?: number;
   /** The clicked message is ephemeral (only the clicker sees it). */
   ephemeral: boolean;
+  /** The click happened inside a modal (not on a message). */
+  inView: boolean;
   /** The first input block's id of a submitted modal (where a problem is shown). */
   firstInputBlock?: string;
 };
@@ -269,55 +294,47 @@ function createRuntime(services: Services): SlackRuntime {
     const { event } = job;
     const { slack } = event;
     const message = render(card);
+    const post = (channel: string, threadTs?: string) =>
+      attempt("post", () => sender.post(channel, message, threadTs ? { threadTs } : {}));
+    const respond = (url: string) =>
+      attempt("respond", () => sender.respond(url, message, { ephemeral: true }).then(() => true));
+    const direct = event.where.chatType === "direct";
     let sent: unknown;
-    switch (slack.kind) {
-      case "event": {
-        const threadTs =
-          event.where.chatType === "group" ? (slack.threadTs ?? slack.messageTs) : slack.threadTs;
-        const channel = slack.channelId ?? event.where.chatId;
-        sent = await attempt("post", () => sender.post(channel, message, threadTs ? { threadTs } : {}));
-        break;
-      }
-      case "command":
-        if (event.where.chatType === "direct") sent = await toPerson(event, card);
-        else if (slack.responseUrl) {
-          const url = slack.responseUrl;
-          sent = await attempt("respond", () =>
-            sender.respond(url, message, { ephemeral: true }).then(() => true),
-          );
-        }
-        break;
-      case "block_actions":
-        if ((job.ephemeral || !slack.channelId) && slack.responseUrl) {
-          const url = slack.responseUrl;
-          sent = await attempt("respond", () =>
-            sender.respond(url, message, { ephemeral: true }).then(() => true),
-          );
-        } else if (slack.channelId) {
-          const channel = slack.channelId;
-          sent = await attempt("post", () => sender.post(channel, message));
-        }
-        break;
-      default:
-        if (event.where.chatType === "direct") sent = await toPerson(event, card);
-        else sent = await attempt("post", () => sender.post(event.where.chatId, message));
-    }
-    if (sent === undefined && !(slack.kind === "command" && event.where.chatType === "direct")) {
-      // The chat could not be reached (the bot is not in it, the response_url is spent): the person's DM.
+    if (slack.kind === "event") {
+      const threadTs = direct ? slack.threadTs : (slack.threadTs ?? slack.messageTs);
+      sent = await post(slack.channelId ?? event.where.chatId, threadTs);
+    } else if (direct && (slack.kind !== "block_actions" || job.inView || !slack.channelId)) {
+      // A command or a modal in a 1:1 chat: the person's DM with the bot.
       await toPerson(event, card);
+      return;
+    } else if (slack.kind === "block_actions" && !job.inView && slack.channelId && !job.ephemeral) {
+      sent = await post(slack.channelId);
+    } else if (slack.responseUrl && slack.kind !== "view_submission") {
+      sent = await respond(slack.responseUrl);
+    } else {
+      sent = await post(event.where.chatId);
     }
+    // The chat could not be reached (the bot is not in it, the response_url is spent): the person's DM.
+    if (sent === undefined) await toPerson(event, card);
   }
 
   /** The clicked card replaced in place. */
   async function replace(job: Job, card: CardNode): Promise<void> {
     const { slack } = job.event;
     if (slack.kind === "block_actions") {
-      if (slack.viewId && !slack.messageTs && isFormCard(card)) {
+      if (job.inView && slack.viewId) {
+        // The clicked card is the modal itself: it shows what follows (a form, or the result).
         const viewId = slack.viewId;
-        const view = withRevision(modalOf(job, card), freshRevision());
+        let view: SlackModal | undefined;
+        try {
+          view = withRevision(modalOf(job, card), freshRevision());
+        } catch {
+          view = undefined;
+        }
         if (
+          view &&
           (await attempt("views.update", () => sender.updateModal(viewId, view).then(() => true))) !==
-          undefined
+            undefined
         )
           return;
       } else if (job.ephemeral && slack.responseUrl) {
@@ -341,7 +358,7 @@ function createRuntime(services: Services): SlackRuntime {
 
   function modalOf(job: Job, card: CardNode, direct = false): SlackModal {
     const { event } = job;
-    const source = event.slack.kind === "block_actions" && !job.ephemeral ? event.slack.messageTs : undefined;
+    const source = job.ephemeral ? undefined : event.slack.messageTs;
     return renderModal(card, "baton", {
       ...(direct ? {} : { chatId: event.where.chatId }),
       chatType: direct ? "direct" : event.where.chatType,
@@ -378,7 +395,7 @@ function createRuntime(services: Services): SlackRuntime {
     let modalUsed = !allowModal;
     for (const reply of replies) {
       if (reply.type === "options") continue;
-      if (!modalUsed && reply.type !== "replace" && isFormCard(reply.card)) {
+      if (!modalUsed && reply.type !== "replace" && fitsModal(reply.card)) {
         modalUsed = true;
         if (await openForm(job, reply)) continue;
       }
@@ -391,7 +408,7 @@ function createRuntime(services: Services): SlackRuntime {
   /** A modal's submission: what the ack says (update, errors or close) and what is posted after. */
   function submissionAnswer(job: Job, replies: readonly Reply[]): { ack: Json; rest: Reply[] } {
     const cards = replies.filter((r): r is Exclude<Reply, { type: "options" }> => r.type !== "options");
-    const nextForm = cards.find((r) => r.type === "replace" && isFormCard(r.card));
+    const nextForm = cards.find((r) => r.type === "replace" && fitsModal(r.card));
     if (nextForm) {
       try {
         const view = withRevision(modalOf(job, nextForm.card), freshRevision());
@@ -439,12 +456,27 @@ function createRuntime(services: Services): SlackRuntime {
     const running = receive(job);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const remaining = Math.max(0, ackDeadlineMs - (performance.now() - job.startedAt));
-    const early = await Promise.race([
-      running.then((outcome) => ({ outcome })),
-      new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), remaining);
-      }),
-    ]).finally(() => clearTimeout(timer));
+    let early: { outcome: BotOutcome } | undefined;
+    try {
+      early = await Promise.race([
+        running.then((outcome) => ({ outcome })),
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(undefined), remaining);
+        }),
+      ]).finally(() => clearTimeout(timer));
+    } catch (error) {
+      // Nothing was answered (the inbox keeps what was stored): Slack gets its 200 and a short note.
+      const kind = slack.kind;
+      await answer(
+        kind === "block_suggestion"
+          ? { options: [] }
+          : kind === "command"
+            ? { response_type: "ephemeral", ...renderMessage(errorCard()) }
+            : undefined,
+      );
+      if (kind === "block_actions" || kind === "view_submission") await toPerson(event, errorCard());
+      throw error;
+    }
     if (!early) {
       // The bot is slow: Slack gets its 200 now, the answer follows (no modal: the trigger is spent).
       await answer(slack.kind === "block_suggestion" ? { options: [] } : undefined);
@@ -575,6 +607,7 @@ function createRuntime(services: Services): SlackRuntime {
         event,
         startedAt,
         ephemeral: container.is_ephemeral === true,
+        inView: container.type === "view",
         ...(firstInput ? { firstInputBlock: firstInput.block_id as string } : {}),
       };
       if (event.slack.kind === "event") {
@@ -786,4 +819,103 @@ export function slackChannelEntry(services: NotifyDeps, next: SenderEntry): Send
     return { reference: joinReferences(result.reference, ...references) } as { reference?: string };
   };
   return { sender: { send }, rate: slackChannelRate };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Directory sync (proposals only)
+
+export type IdentityProposal = {
+  employeeExternalId: string;
+  employeeName: string;
+  slackUserId: string;
+  slackName?: string;
+  /** Why it is proposed: the member's Slack e-mail equals the employee's work e-mail. */
+  matchedBy: "email";
+};
+
+export type StaleIdentity = {
+  employeeExternalId: string;
+  slackUserId: string;
+  reason: "not_found" | "deactivated" | "guest" | "other_team";
+};
+
+export type IdentityReport = { members: number; proposals: IdentityProposal[]; stale: StaleIdentity[] };
+
+/**
+ * Reads the workspace's members (`users.list`) and reports to HR: which employees without a Slack
+ * identity have exactly one full member of an allowed team with their work e-mail (a proposal to
+ * review — nothing is bound: people are matched only by the ids an admin stores, never by an
+ * e-mail), and which stored identities no longer fit (member gone or deactivated, a guest, another
+ * team). Guests, bots and people of other organisations are never proposed.
+ */
+export async function slackIdentityReport(services: NotifyDeps): Promise<IdentityReport> {
+  const sender = slackSenderOf(services);
+  if (!sender) throw new AppError("not_found", "Slack is not enabled.", { messageKey: "error.not_found" });
+  const teams = services.config.SLACK_TEAM_IDS;
+  const db = services.database.db;
+  const rows = await db
+    .select({
+      externalId: employees.externalId,
+      name: employees.name,
+      email: employees.email,
+      status: employees.status,
+      slackUserId: employeeIdentities.platformUserId,
+    })
+    .from(employees)
+    .leftJoin(
+      employeeIdentities,
+      and(eq(employeeIdentities.employeeId, employees.id), eq(employeeIdentities.platform, "slack")),
+    );
+  const members: SlackMember[] = [];
+  for await (const member of sender.members()) members.push(member);
+  const byId = new Map(members.map((m) => [m.id, m]));
+  const bound = new Set(rows.map((r) => r.slackUserId).filter((id): id is string => id !== null));
+  const ourMember = (m: SlackMember) => m.teamId === undefined || teams.includes(m.teamId);
+
+  const stale: StaleIdentity[] = [];
+  for (const row of rows) {
+    if (row.slackUserId === null || row.status !== "active") continue;
+    const member = byId.get(row.slackUserId);
+    const reason: StaleIdentity["reason"] | undefined = !member
+      ? "not_found"
+      : member.deleted
+        ? "deactivated"
+        : member.guest || member.stranger
+          ? "guest"
+          : !ourMember(member)
+            ? "other_team"
+            : undefined;
+    if (reason) stale.push({ employeeExternalId: row.externalId, slackUserId: row.slackUserId, reason });
+  }
+
+  const candidates = new Map<string, SlackMember[]>();
+  for (const m of members) {
+    if (m.deleted || m.bot || m.guest || m.stranger || !m.email || !ourMember(m) || bound.has(m.id)) continue;
+    const key = m.email.trim().toLowerCase();
+    candidates.set(key, [...(candidates.get(key) ?? []), m]);
+  }
+  const employeesByEmail = new Map<string, number>();
+  for (const row of rows) {
+    if (!row.email) continue;
+    const key = row.email.trim().toLowerCase();
+    employeesByEmail.set(key, (employeesByEmail.get(key) ?? 0) + 1);
+  }
+  const proposals: IdentityProposal[] = [];
+  for (const row of rows) {
+    if (row.slackUserId !== null || row.status !== "active" || !row.email) continue;
+    const key = row.email.trim().toLowerCase();
+    const found = candidates.get(key);
+    if (found?.length !== 1 || employeesByEmail.get(key) !== 1) continue;
+    const member = found[0] as SlackMember;
+    proposals.push({
+      employeeExternalId: row.externalId,
+      employeeName: row.name,
+      slackUserId: member.id,
+      ...(member.realName ? { slackName: member.realName } : {}),
+      matchedBy: "email",
+    });
+  }
+  proposals.sort((a, b) => a.employeeExternalId.localeCompare(b.employeeExternalId));
+  stale.sort((a, b) => a.employeeExternalId.localeCompare(b.employeeExternalId));
+  return { members: members.length, proposals, stale };
 }

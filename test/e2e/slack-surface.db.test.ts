@@ -18,7 +18,7 @@ import {
 import { type FakeSlackApi, startFakeSlackApi } from "../fakes/slack-api.ts";
 import { createTestApp } from "../helpers/app.ts";
 import { resetDatabase, testDatabase } from "../helpers/db.ts";
-import { adminToken, count, request, seedCompany } from "../helpers/offboarding.ts";
+import { adminToken, count, people, request, seedCompany } from "../helpers/offboarding.ts";
 import { blockText, createSlackTestApp, linkSlack, type SlackTestApp } from "../helpers/slack.ts";
 
 /**
@@ -272,6 +272,62 @@ describe("POST /webhooks/slack", () => {
   });
 });
 
+describe("recovery", () => {
+  beforeEach(async () => {
+    await setup();
+  });
+
+  it("an acked DM whose handling died is run once by the inbox worker; its redelivery does nothing", async () => {
+    const bot = t.services.bot;
+    t.services.bot = {
+      receive: async () => {
+        throw new Error("the process died");
+      },
+    };
+    const res = await t.slack(dm("I want to resign", "Ev0CRASH1"));
+    expect(res.status).toBe(200);
+    expect(posts()).toHaveLength(0);
+    t.services.bot = bot;
+    const pending = await database.query<{ source: string; status: string }>(
+      sql`select source, status from inbox`,
+    );
+    expect(pending).toEqual([{ source: "slack:events", status: "pending" }]);
+    // The worker leaves it to the inline handler for a while, then hands it to the bot's own source.
+    expect((await t.services.inbox.runOnce()).processed).toBe(0);
+    t.clock.advance(3 * 60_000);
+    expect((await t.services.inbox.runOnce()).processed).toBeGreaterThanOrEqual(1);
+    await t.services.inbox.runOnce();
+    const rows = await database.query<{ source: string; status: string }>(
+      sql`select source, status from inbox order by id`,
+    );
+    expect(rows).toEqual([
+      { source: "slack:events", status: "done" },
+      { source: "chat:slack", status: "done" },
+    ]);
+    // Its effect: the notice form the bot keeps for E1.
+    expect(
+      await count(database, sql`select count(*)::int as n from conversations where kind = 'notice'`),
+    ).toBe(1);
+    const again = await t.slack(dm("I want to resign", "Ev0CRASH1", { "x-slack-retry-num": "2" }));
+    expect(again.status).toBe(200);
+    expect(posts()).toHaveLength(0);
+    expect(await count(database, sql`select count(*)::int as n from inbox`)).toBe(2);
+  });
+
+  it("a command whose handling fails still gets its 200 with a short note", async () => {
+    t.services.bot = {
+      receive: async () => {
+        throw new Error("database gone");
+      },
+    };
+    const res = await t.slack(command("status", { channel_id: "C0GENERAL", channel_name: "general" }));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { response_type: string; text: string };
+    expect(body.response_type).toBe("ephemeral");
+    expect(body.text).toContain(translate("en", "bot.error.internal"));
+  });
+});
+
 describe("who is served", () => {
   beforeEach(async () => {
     await setup();
@@ -448,5 +504,66 @@ describe("notifications through Slack", () => {
     );
     expect(alert[0]?.status).toBe("dead");
     expect(alert[0]?.last_error).toContain("not_in_channel");
+  });
+});
+
+describe("directory sync (users.list)", () => {
+  beforeEach(async () => {
+    await setup();
+  });
+
+  it("proposes ids by work e-mail for HR to review, binds nothing, and reports stale identities", async () => {
+    const bodies = Object.fromEntries(people);
+    for (const [id, email] of [
+      ["E2", "colleague@acme.example"],
+      ["E3", "another@acme.example"],
+      ["P1", "probation@acme.example"],
+    ] as const) {
+      const res = await request(t, "PUT", `/api/v1/employees/${id}`, {
+        entity: "acme-sh",
+        ...bodies[id],
+        email,
+      });
+      expect(res.status).toBe(200);
+    }
+    fake.setMembers([
+      [
+        { id: "U0LILEI", team_id: "T0ACME", profile: { email: "leaver@acme.example" } },
+        {
+          id: "U0COLL",
+          team_id: "T0ACME",
+          real_name: "Colleague",
+          profile: { email: "Colleague@acme.example" },
+        },
+        { id: "U0GST", team_id: "T0ACME", is_restricted: true, profile: { email: "another@acme.example" } },
+      ],
+      [
+        { id: "U0OUT", team_id: "T0PARTNER", profile: { email: "probation@acme.example" } },
+        { id: "U0M1", team_id: "T0ACME", deleted: true, profile: {} },
+        { id: "B0BOT", is_bot: true, profile: { email: "colleague@acme.example" } },
+      ],
+    ]);
+    const before = await count(database, sql`select count(*)::int as n from employee_identities`);
+    const res = await request(t, "GET", "/api/v1/slack/identity-proposals");
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as { members: number; proposals: Json[]; stale: Json[] };
+    expect(report.members).toBe(6);
+    expect(report.proposals).toEqual([
+      {
+        employeeExternalId: "E2",
+        employeeName: "Colleague",
+        slackUserId: "U0COLL",
+        slackName: "Colleague",
+        matchedBy: "email",
+      },
+    ]);
+    expect(report.stale).toEqual([
+      { employeeExternalId: "FIN1", slackUserId: "U0FIN1", reason: "not_found" },
+      { employeeExternalId: "HR1", slackUserId: "U0HR1", reason: "not_found" },
+      { employeeExternalId: "M1", slackUserId: "U0M1", reason: "deactivated" },
+    ]);
+    expect(await count(database, sql`select count(*)::int as n from employee_identities`)).toBe(before);
+    const noKey = await t.request("/api/v1/slack/identity-proposals");
+    expect(noKey.status).toBe(401);
   });
 });

@@ -18,6 +18,8 @@ export type SlackApiCall = {
   token: string | undefined;
   /** `performance.now()` when it arrived. */
   at: number;
+  /** What the fake answered (a successful call's result, or the failure it was told to give). */
+  answer?: FakeAnswer;
 };
 
 export type ResponseUrlCall = { path: string; body: Json; at: number };
@@ -131,11 +133,15 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     const method = url.pathname.slice("/api/".length);
     const params = parseParams(body, String(req.headers["content-type"] ?? ""));
     const auth = req.headers.authorization;
-    calls.push({ method, params, token: auth?.replace(/^Bearer /, ""), at });
+    const call: SlackApiCall = { method, params, token: auth?.replace(/^Bearer /, ""), at };
+    calls.push(call);
     const queued = failures.get(method)?.shift();
-    if (queued) return send(res, queued);
-    if (!auth?.startsWith("Bearer xoxb-")) return send(res, { body: { ok: false, error: "not_authed" } });
-    return send(res, { body: success(method, params) });
+    call.answer =
+      queued ??
+      (auth?.startsWith("Bearer xoxb-")
+        ? { body: success(method, params) }
+        : { body: { ok: false, error: "not_authed" } });
+    return send(res, call.answer);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

@@ -3,9 +3,10 @@ import { AppError } from "../../../core/errors.ts";
 import type { RawRequest } from "../../shared/surface.ts";
 import { isSlackSslCheck, parseSlackRequest, verifySlackRequest } from "../../slack/index.ts";
 import { isSurfaceEnabled } from "../config.ts";
+import { requireScope } from "../middleware/api-auth.ts";
 import { noStore } from "../middleware/security.ts";
 import type { AppEnv } from "../services.ts";
-import { slackRuntime } from "../slack.ts";
+import { slackIdentityReport, slackRuntime } from "../slack.ts";
 
 export const slackWebhookPath = "/webhooks/slack";
 
@@ -80,4 +81,13 @@ export function registerSlackRoutes(app: Hono<AppEnv>): void {
     if (typeof answer.body === "string") return c.text(answer.body, answer.status as 200);
     return c.json(answer.body, answer.status as 200);
   });
+
+  /**
+   * Directory sync, read-only: `users.list` compared with the stored Slack identities. Proposals
+   * (by work e-mail) are for HR to review and apply with `PUT /api/v1/employees/:id` (`identities`);
+   * nothing is bound here.
+   */
+  app.get("/api/v1/slack/identity-proposals", requireScope("employees:write"), async (c) =>
+    c.json(await slackIdentityReport(c.get("services"))),
+  );
 }
