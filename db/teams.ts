@@ -20,10 +20,7 @@ export type TeamsReferenceRow = {
 /** Keeps (or refreshes) a conversation reference; the last activity wins. */
 export async function saveTeamsReference(db: Db, row: TeamsReferenceRow): Promise<void> {
   const { key, ...rest } = row;
-  await db
-    .insert(teamsReferences)
-    .values(row)
-    .onConflictDoUpdate({ target: teamsReferences.key, set: rest });
+  await db.insert(teamsReferences).values(row).onConflictDoUpdate({ target: teamsReferences.key, set: rest });
 }
 
 /** The newest 1:1 chat reference of a person known by any of `ids` (their `29:…` id or Entra object id). */
@@ -48,7 +45,10 @@ export async function personalTeamsReference(
 }
 
 /** The reference of a group chat or channel, by its conversation id (without `;messageid=`). */
-export async function groupTeamsReference(db: Db, conversationId: string): Promise<TeamsReferenceRow | undefined> {
+export async function groupTeamsReference(
+  db: Db,
+  conversationId: string,
+): Promise<TeamsReferenceRow | undefined> {
   const [row] = await db
     .select()
     .from(teamsReferences)
@@ -124,7 +124,9 @@ export async function knownTeamsIdentities(db: Db, ids: readonly string[]): Prom
   const rows = await db
     .select({ id: employeeIdentities.platformUserId })
     .from(employeeIdentities)
-    .where(and(eq(employeeIdentities.platform, teamsPlatform), inArray(employeeIdentities.platformUserId, wanted)));
+    .where(
+      and(eq(employeeIdentities.platform, teamsPlatform), inArray(employeeIdentities.platformUserId, wanted)),
+    );
   return rows.map((r) => r.id);
 }
 

@@ -274,6 +274,17 @@ describe("login links and sessions", () => {
     expect(ok.status).toBe(200);
   });
 
+  it("takes a browser's same-origin form post that says Origin: null (Referrer-Policy: no-referrer)", async () => {
+    // Chromium sends `Origin: null` on a plain form post from a no-referrer page; Sec-Fetch-Site tells.
+    const path = await issueLink("test:alice", "login");
+    const opaque = { origin: "null" };
+    expect((await t.request(path, { method: "POST", headers: opaque })).status).toBe(403);
+    const crossSite = { ...opaque, "sec-fetch-site": "cross-site" };
+    expect((await t.request(path, { method: "POST", headers: crossSite })).status).toBe(403);
+    const sameOrigin = { ...opaque, "sec-fetch-site": "same-origin" };
+    expect((await t.request(path, { method: "POST", headers: sameOrigin })).status).toBe(200);
+  });
+
   it("follows only same-site redirects", async () => {
     const path = await issueLink("test:alice", "login", 600, { next: "//evil.example/x" });
     const res = await t.request(path, { method: "POST" });

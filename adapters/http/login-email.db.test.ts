@@ -214,9 +214,17 @@ describe("login links by e-mail", () => {
     expect(bad.text).not.toContain("<script>");
     expect(smtp.received).toHaveLength(0);
     expect(await records()).toEqual([]);
+    // Origin: null (a form post from a no-referrer page) decides by Sec-Fetch-Site.
+    expect((await form({ employeeId: "E1" }, { origin: "null" })).status).toBe(403);
+    expect((await form({ employeeId: "E1" }, { origin: "null", "sec-fetch-site": "cross-site" })).status).toBe(
+      403,
+    );
+    expect(smtp.received).toHaveLength(0);
     // Sec-Fetch-Site: same-origin without Origin is a browser's own post.
     expect((await form({ employeeId: "E1" }, { "sec-fetch-site": "same-origin" })).status).toBe(200);
     expect(smtp.received).toHaveLength(1);
+    const opaqueSameOrigin = { origin: "null", "sec-fetch-site": "same-origin" };
+    expect((await form({ employeeId: "E1" }, opaqueSameOrigin)).status).toBe(200);
   });
 
   it("with SMTP off: the API says so (409), the form page says e-mail is not set up", async () => {

@@ -190,7 +190,9 @@ function inBackground(services: object, work: Promise<unknown>): void {
  */
 function sameOrigin(c: Context<AppEnv>): boolean {
   const origin = c.req.header("origin");
-  if (origin !== undefined) {
+  // Under `Referrer-Policy: no-referrer` a browser's form post says `Origin: null` even on the same
+  // origin: Sec-Fetch-Site then decides.
+  if (origin !== undefined && origin !== "null") {
     const ours = new URL(c.get("services").config.publicUrl).origin;
     return origin === ours || origin === new URL(c.req.url).origin;
   }

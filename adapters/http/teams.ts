@@ -10,8 +10,8 @@
  * accepts and calls loopback `serviceUrl`s; `off` otherwise (the route answers 404).
  */
 
-import { dateInTimeZone } from "../../core/compliance/dates.ts";
 import { parsePrincipal } from "../../core/access/principal.ts";
+import { dateInTimeZone } from "../../core/compliance/dates.ts";
 import { negotiateLocale } from "../../core/messages/index.ts";
 import type { SenderEntry } from "../../core/notifications/delivery.ts";
 import { resolveChannels } from "../../db/channels.ts";
@@ -25,10 +25,10 @@ import {
   personalTeamsReference,
   recordTeamsDelivery,
   saveTeamsReference,
+  type TeamsReferenceRow,
   teamsDelivery,
   teamsIdentityOf,
   teamsPersonFacts,
-  type TeamsReferenceRow,
 } from "../../db/teams.ts";
 import type { BotFrameworkEndpoints } from "../teams/bot-framework.ts";
 import {
@@ -135,6 +135,7 @@ export function teamsTurnDeps(services: Services, gateway: TeamsGateway): TeamsT
     store: teamsTurnStore(services),
     connector: gateway,
     tenantId: teamsMode(config) === "local" ? config.TEAMS_TENANT_ID : (config.TEAMS_TENANT_ID ?? ""),
+    channelId: teamsMode(config) === "local" ? undefined : "msteams",
     now: () => clock.now(),
     log: logger,
   };
@@ -161,7 +162,8 @@ export function teamsSendStore(services: Deps): TeamsSendStore {
     async newChatPlace() {
       const tenantId = config.TEAMS_TENANT_ID;
       const latest = await latestTeamsReference(db, tenantId);
-      const botId = referenceOf(latest)?.bot.id ?? (config.TEAMS_APP_ID ? `28:${config.TEAMS_APP_ID}` : undefined);
+      const botId =
+        referenceOf(latest)?.bot.id ?? (config.TEAMS_APP_ID ? `28:${config.TEAMS_APP_ID}` : undefined);
       if (!latest || !botId) return undefined;
       return { serviceUrl: latest.serviceUrl, botId, ...(tenantId ? { tenantId } : {}) };
     },
@@ -170,9 +172,13 @@ export function teamsSendStore(services: Deps): TeamsSendStore {
     groupReference: async (conversationId) => referenceOf(await groupTeamsReference(db, conversationId)),
     async boundChannels(recipient) {
       if (recipient.type !== "channel") return [];
-      return (await resolveChannels(db, recipient)).map((c) => ({ platform: c.platform, channelId: c.channelId }));
+      return (await resolveChannels(db, recipient)).map((c) => ({
+        platform: c.platform,
+        channelId: c.channelId,
+      }));
     },
-    delivered: async (sourceKey, conversationId) => (await teamsDelivery(db, sourceKey, conversationId)) !== undefined,
+    delivered: async (sourceKey, conversationId) =>
+      (await teamsDelivery(db, sourceKey, conversationId)) !== undefined,
     recordDelivery: (sourceKey, conversationId, activityId) =>
       recordTeamsDelivery(db, { sourceKey, conversationId, activityId, at: clock.now() }),
     async localeOf(principal) {
@@ -190,7 +196,11 @@ export function teamsSendStore(services: Deps): TeamsSendStore {
           tx as unknown as Db,
           {
             kind: "hr.alert",
-            recipient: { type: "channel", purpose: "hr", ...(facts?.entityId ? { entityId: facts.entityId } : {}) },
+            recipient: {
+              type: "channel",
+              purpose: "hr",
+              ...(facts?.entityId ? { entityId: facts.entityId } : {}),
+            },
             data: { alert: "teams.not_installed", employee: id },
             dedupeKey: `teams.not_installed:${id}:${day}`,
             urgency: "normal",

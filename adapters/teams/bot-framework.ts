@@ -56,7 +56,8 @@ export type BotFrameworkEndpoints = {
 export const publicCloud: BotFrameworkEndpoints = {
   openIdMetadataUrl: "https://login.botframework.com/v1/.well-known/openidconfiguration",
   tokenIssuer: "https://api.botframework.com",
-  emulatorOpenIdMetadataUrl: "https://login.microsoftonline.com/botframework.com/v2.0/.well-known/openid-configuration",
+  emulatorOpenIdMetadataUrl:
+    "https://login.microsoftonline.com/botframework.com/v2.0/.well-known/openid-configuration",
   loginUrl: "https://login.microsoftonline.com/botframework.com",
   oauthScope: "https://api.botframework.com",
   oauthUrl: "https://api.botframework.com",
@@ -119,10 +120,11 @@ export function teamsApiErrorOf(error: unknown): TeamsApiError {
     }
   }
   const header = e.response?.headers?.get?.("retry-after");
-  return new TeamsApiError(
-    `Bot Connector ${status ?? "unreachable"}${code ? ` (${code})` : ""}`,
-    { status, retryAfterSeconds: retryAfterSeconds(header), code },
-  );
+  return new TeamsApiError(`Bot Connector ${status ?? "unreachable"}${code ? ` (${code})` : ""}`, {
+    status,
+    retryAfterSeconds: retryAfterSeconds(header),
+    code,
+  });
 }
 
 /** Outbound credentials with a fixed bearer token (tests), in place of MSAL. */
@@ -152,7 +154,9 @@ function referenceOf(reference: TeamsReference): Partial<ConversationReference> 
     serviceUrl: reference.serviceUrl,
     conversation: { isGroup: false, ...reference.conversation } as ConversationReference["conversation"],
     bot: { id: reference.bot.id, name: reference.bot.name ?? "" },
-    ...(reference.user ? { user: { id: reference.user.id, name: "", aadObjectId: reference.user.aadObjectId } } : {}),
+    ...(reference.user
+      ? { user: { id: reference.user.id, name: "", aadObjectId: reference.user.aadObjectId } }
+      : {}),
   };
 }
 
@@ -184,14 +188,19 @@ export function createBotFrameworkGateway(options: BotFrameworkOptions): TeamsGa
       : {}),
   };
   const credentials =
-    appId && options.outboundToken ? new FixedTokenCredentialFactory(appId, options.outboundToken) : undefined;
+    appId && options.outboundToken
+      ? new FixedTokenCredentialFactory(appId, options.outboundToken)
+      : undefined;
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(settings, credentials));
   const allow = options.allowServiceUrl ?? (() => true);
   const audience = (endpoints ?? publicCloud).oauthScope;
 
   function checkServiceUrl(url: string): void {
     if (!allow(url)) {
-      throw new TeamsApiError("this service URL may not be called", { status: 403, code: "ServiceUrlRefused" });
+      throw new TeamsApiError("this service URL may not be called", {
+        status: 403,
+        code: "ServiceUrlRefused",
+      });
     }
   }
 
@@ -294,7 +303,9 @@ export function createBotFrameworkGateway(options: BotFrameworkOptions): TeamsGa
           isGroup: false,
           bot: { id: input.botId },
           members: [{ id: input.userId }],
-          ...(input.tenantId ? { tenantId: input.tenantId, channelData: { tenant: { id: input.tenantId } } } : {}),
+          ...(input.tenantId
+            ? { tenantId: input.tenantId, channelData: { tenant: { id: input.tenantId } } }
+            : {}),
         }),
       );
       if (!created?.id) throw new TeamsApiError("Teams opened no conversation", { status: 502 });

@@ -87,7 +87,11 @@ export class TeamsApiError extends Error {
 
   constructor(
     message: string,
-    options: { status?: number | undefined; retryAfterSeconds?: number | undefined; code?: string | undefined },
+    options: {
+      status?: number | undefined;
+      retryAfterSeconds?: number | undefined;
+      code?: string | undefined;
+    },
   ) {
     super(message);
     this.name = "TeamsApiError";

@@ -63,7 +63,8 @@ function httpsUrl(value: string, what: string): string {
   } catch {
     throw new RangeError(`${what} must be a URL, got "${value}"`);
   }
-  if (url.protocol !== "https:") throw new RangeError(`${what} must be an https:// address (Teams requires it)`);
+  if (url.protocol !== "https:")
+    throw new RangeError(`${what} must be an https:// address (Teams requires it)`);
   return url.toString();
 }
 
@@ -72,7 +73,8 @@ export function teamsManifest(options: TeamsManifestOptions): {
   manifest: Record<string, unknown>;
   localizations: Record<string, Record<string, unknown>>;
 } {
-  if (!guidPattern.test(options.appId)) throw new RangeError("the app id must be the Azure Bot's Microsoft App ID (a GUID)");
+  if (!guidPattern.test(options.appId))
+    throw new RangeError("the app id must be the Azure Bot's Microsoft App ID (a GUID)");
   if (!/^\d+\.\d+\.\d+$/.test(options.version)) throw new RangeError("the version must be x.y.z");
   const publicUrl = httpsUrl(options.publicUrl, "BATON_PUBLIC_URL");
   const website = httpsUrl(options.websiteUrl ?? publicUrl, "the website URL");

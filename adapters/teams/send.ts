@@ -71,7 +71,8 @@ export function deliveryErrorOf(error: unknown): Error {
   if (!(error instanceof TeamsApiError)) return error instanceof Error ? error : new Error(String(error));
   const { status } = error;
   if (status === 429) return new RateLimitedError(error.retryAfterSeconds, error.message);
-  if (status === undefined || status >= 500 || status === 401 || status === 404 || status === 408) return error;
+  if (status === undefined || status >= 500 || status === 401 || status === 404 || status === 408)
+    return error;
   return new PermanentDeliveryError(error.message);
 }
 
@@ -81,7 +82,10 @@ export function teamsPersonSender(deps: TeamsSendDeps, next: NotificationSender)
 
   async function notInstalled(principal: string, reason: string): Promise<never> {
     await store.alertNotInstalled(principal);
-    log.info({ surface: "teams", principal, reason }, "the Baton app is not installed for this person in Teams");
+    log.info(
+      { surface: "teams", principal, reason },
+      "the Baton app is not installed for this person in Teams",
+    );
     throw new PermanentDeliveryError(`Teams: the Baton app is not installed for this person (${reason})`);
   }
 
@@ -166,7 +170,10 @@ export function teamsChannelSender(deps: TeamsSendDeps, next: NotificationSender
           const mapped = deliveryErrorOf(error);
           if (mapped instanceof PermanentDeliveryError) {
             // The bot was removed from that team or chat: the other channels still get it.
-            log.warn({ surface: "teams", channelId: conversationId, error: mapped.message }, "a Teams channel refused a post");
+            log.warn(
+              { surface: "teams", channelId: conversationId, error: mapped.message },
+              "a Teams channel refused a post",
+            );
             continue;
           }
           failure ??= mapped;

@@ -59,6 +59,12 @@ export type TeamsTurnDeps = {
   connector: TeamsConnector;
   /** Only activities of this tenant are served (undefined: any — the local unauthenticated mode). */
   tenantId: string | undefined;
+  /**
+   * Only activities of this channel are served: `msteams` (the same Bot Framework keys also sign
+   * Web Chat / Direct Line activities, whose `from` the client chooses). Undefined: any (local mode,
+   * e.g. the Bot Framework Emulator).
+   */
+  channelId: string | undefined;
   now(): Date;
   log: TeamsLog;
 };
@@ -121,6 +127,14 @@ export async function runTeamsTurn(deps: TeamsTurnDeps, turn: TeamsTurn): Promis
     return { kind: "refused", reason: "tenant" };
   }
 
+  if (deps.channelId !== undefined && activity.channelId !== deps.channelId) {
+    deps.log.info(
+      { surface: "teams", channelId: str(activity.channelId) ?? null },
+      "activity of another channel refused",
+    );
+    return { kind: "refused", reason: "channel" };
+  }
+
   const stored = referenceFromActivity(activity);
   if (stored) {
     if (isRemoval(activity)) await deps.store.dropReference(stored.key);
@@ -148,7 +162,9 @@ export async function runTeamsTurn(deps: TeamsTurnDeps, turn: TeamsTurn): Promis
   if (event.type === "search") {
     try {
       const outcome = await deps.bot.receive(event);
-      turn.respond(renderSearchResponse(outcome.replies.flatMap((r) => (r.type === "options" ? r.options : []))));
+      turn.respond(
+        renderSearchResponse(outcome.replies.flatMap((r) => (r.type === "options" ? r.options : []))),
+      );
     } catch (error) {
       deps.log.warn({ surface: "teams", error: (error as Error).name }, "Teams search failed");
       turn.respond(renderSearchResponse([]));
@@ -166,7 +182,10 @@ export async function runTeamsTurn(deps: TeamsTurnDeps, turn: TeamsTurn): Promis
     return { kind: "done" };
   }
   if (outcome.duplicate) {
-    deps.log.info({ surface: "teams", activityId: teams.activityId }, "Teams redelivered an activity; nothing done again");
+    deps.log.info(
+      { surface: "teams", activityId: teams.activityId },
+      "Teams redelivered an activity; nothing done again",
+    );
     if (isInvoke) turn.respond({ status: 200 });
     return { kind: "done" };
   }
@@ -180,7 +199,10 @@ export async function runTeamsTurn(deps: TeamsTurnDeps, turn: TeamsTurn): Promis
     await deliver(deps, turn, event, first, rest);
     try {
       if (replacement) turn.respond(renderInvokeCard(replacement.card));
-      else turn.respond(renderInvokeMessage(rest[0]?.card.header.title ?? translate(locale, "bot.message.title")));
+      else
+        turn.respond(
+          renderInvokeMessage(rest[0]?.card.header.title ?? translate(locale, "bot.message.title")),
+        );
     } catch (error) {
       deps.log.warn({ surface: "teams", error: (error as Error).name }, "a Teams card could not be rendered");
       turn.respond(renderInvokeError(500, "InternalError", translate(locale, "bot.error.internal")));
@@ -219,7 +241,13 @@ async function deliver(
       }
     } catch (error) {
       deps.log.warn(
-        { surface: "teams", reply: type, event: event.type, error: (error as Error).name, status: (error as { status?: unknown }).status },
+        {
+          surface: "teams",
+          reply: type,
+          event: event.type,
+          error: (error as Error).name,
+          status: (error as { status?: unknown }).status,
+        },
         "a reply could not be delivered to Teams",
       );
     }
@@ -227,7 +255,11 @@ async function deliver(
 }
 
 /** A card for the acting person's 1:1 chat with the bot (a click or a command in a group). */
-async function sendDirect(deps: TeamsTurnDeps, activity: TeamsActivity, message: TeamsActivity): Promise<void> {
+async function sendDirect(
+  deps: TeamsTurnDeps,
+  activity: TeamsActivity,
+  message: TeamsActivity,
+): Promise<void> {
   const from = obj(activity.from);
   const userId = str(from.id) ?? "";
   const ids = [userId, str(from.aadObjectId) ?? ""];

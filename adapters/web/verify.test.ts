@@ -62,6 +62,20 @@ describe("web verify", () => {
     expect(verifyWebRequest(request({ "x-csrf-token": "" }, good), options)).toMatchObject({ status: 403 });
   });
 
+  it("decides a form post that says Origin: null (Referrer-Policy: no-referrer) by Sec-Fetch-Site", () => {
+    const good = "_csrf=csrf-token-value";
+    const opaque = { origin: "null" };
+    expect(verifyWebRequest(request({ ...opaque, "sec-fetch-site": "same-origin" }, good), options)).toEqual({
+      ok: true,
+    });
+    for (const site of ["cross-site", "same-site"]) {
+      expect(verifyWebRequest(request({ ...opaque, "sec-fetch-site": site }, good), options)).toMatchObject({
+        status: 403,
+      });
+    }
+    expect(verifyWebRequest(request(opaque, good), options)).toMatchObject({ status: 403 });
+  });
+
   it("compares in constant time by length", () => {
     expect(constantTimeEqual("abc", "abc")).toBe(true);
     expect(constantTimeEqual("abc", "abd")).toBe(false);

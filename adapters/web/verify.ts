@@ -45,11 +45,17 @@ export function verifyWebRequest(request: WebRequest, options: WebVerifyOptions)
   if (own) allowed.add(own);
   const origin = request.headers.origin;
   const site = request.headers["sec-fetch-site"];
-  if (origin !== undefined && !allowed.has(origin)) {
+  // Under Baton's `Referrer-Policy: no-referrer` a browser's plain form post (no script) says
+  // `Origin: null` even on the same origin: then Sec-Fetch-Site decides, and must be present.
+  const opaque = origin === "null";
+  if (origin !== undefined && !opaque && !allowed.has(origin)) {
     return { ok: false, status: 403, reason: "cross-origin request" };
   }
-  if (origin === undefined && site !== undefined && site !== "same-origin" && site !== "none") {
+  if ((origin === undefined || opaque) && site !== undefined && site !== "same-origin" && site !== "none") {
     return { ok: false, status: 403, reason: "cross-site request" };
+  }
+  if (opaque && site === undefined) {
+    return { ok: false, status: 403, reason: "opaque origin" };
   }
   const token = request.headers["x-csrf-token"] ?? textField(decodeBody(request), "_csrf") ?? "";
   if (!constantTimeEqual(token, session.csrfToken)) {

@@ -7,6 +7,7 @@ const alertKeys: Record<string, MessageKey> = {
   "outbox.dead": "card.hr_alert.outbox.dead",
   "inbox.dead": "card.hr_alert.inbox.dead",
   "connector.action.failed": "card.hr_alert.connector.action.failed",
+  "teams.not_installed": "card.hr_alert.teams.not_installed",
 };
 
 export type HrAlertData = {

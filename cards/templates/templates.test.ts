@@ -3,6 +3,7 @@ import { catalogues, locales, translate } from "../../core/messages/index.ts";
 import { fallbackText } from "../fallback-text.ts";
 import { type CardNode, maxValueLength, walk } from "../model.ts";
 import { notificationCardExamples, templateExamples } from "./examples.ts";
+import { hrAlert } from "./hr.ts";
 import { resignationNoticeForm } from "./offboarding.ts";
 
 const keys = Object.keys(catalogues.en);
@@ -96,5 +97,15 @@ describe("card templates", () => {
     expect(zh).toContain("特此通知");
     expect(zh).not.toContain("申请");
     expect(zh).toContain("无法单方撤回");
+  });
+
+  it("names each HR alert code with its own text, and an unknown one with the general text", () => {
+    for (const locale of locales) {
+      const ctx = { locale, t: translate };
+      const text = (alert: string) => fallbackText(hrAlert({ alert, employee: "E1101" }, ctx));
+      expect(text("teams.not_installed")).toContain(translate(locale, "card.hr_alert.teams.not_installed"));
+      expect(text("outbox.dead")).toContain(translate(locale, "card.hr_alert.outbox.dead"));
+      expect(text("no.such.alert")).toContain(translate(locale, "card.hr_alert.other"));
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { botEn } from "./parts/bot.ts";
 import { emailEn } from "./parts/email.ts";
 import { hrEn } from "./parts/hr.ts";
+import { teamsEn } from "./parts/teams.ts";
 import { webEn } from "./parts/web.ts";
 
 /** English texts. The keys of this object are the catalogue's keys; zh-CN must have every one. */
@@ -9,6 +10,7 @@ export const en = {
   ...webEn,
   ...hrEn,
   ...emailEn,
+  ...teamsEn,
   "error.bad_request": "The request is not valid.",
   "error.bad_json": "The request body is not valid JSON.",
   "error.unauthorized": "Authentication is required.",

@@ -2,6 +2,7 @@ import type { MessageKey } from "./en.ts";
 import { botZhCN } from "./parts/bot.ts";
 import { emailZhCN } from "./parts/email.ts";
 import { hrZhCN } from "./parts/hr.ts";
+import { teamsZhCN } from "./parts/teams.ts";
 import { webZhCN } from "./parts/web.ts";
 
 /** 简体中文文本：键与英文目录一一对应，占位符相同。 */
@@ -10,6 +11,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...webZhCN,
   ...hrZhCN,
   ...emailZhCN,
+  ...teamsZhCN,
   "error.bad_request": "请求无效。",
   "error.bad_json": "请求体不是有效的 JSON。",
   "error.unauthorized": "需要身份验证。",

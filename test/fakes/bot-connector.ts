@@ -93,7 +93,13 @@ export async function startFakeBotConnector(appId: string): Promise<FakeBotConne
 
   const jwks = () => ({
     keys: [
-      { ...teamsKey.publicKey.export({ format: "jwk" }), kid: teamsKid, use: "sig", endorsements: ["msteams"] },
+      {
+        ...teamsKey.publicKey.export({ format: "jwk" }),
+        kid: teamsKid,
+        use: "sig",
+        // As the Bot Framework's own keys: endorsed for several channels.
+        endorsements: ["msteams", "webchat", "directline"],
+      },
       { ...otherKey.publicKey.export({ format: "jwk" }), kid: otherKid, use: "sig", endorsements: ["slack"] },
     ],
   });
@@ -116,7 +122,9 @@ export async function startFakeBotConnector(appId: string): Promise<FakeBotConne
       }
       if (req.method === "GET" && url.pathname === "/v1/.well-known/keys") return send(200, jwks());
 
-      const match = /^\/amer\/v3\/conversations(?:\/([^/]+)\/activities(?:\/([^/]+))?)?\/?$/.exec(url.pathname);
+      const match = /^\/amer\/v3\/conversations(?:\/([^/]+)\/activities(?:\/([^/]+))?)?\/?$/.exec(
+        url.pathname,
+      );
       if (!match) return send(404, { error: { code: "NotFound", message: "no such route" } });
       const conversationId = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
       const activityId = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
@@ -190,7 +198,8 @@ export async function startFakeBotConnector(appId: string): Promise<FakeBotConne
       const key = options.forgedKey ? forger : options.otherChannelKey ? otherKey : teamsKey;
       const kid = options.otherChannelKey ? otherKid : teamsKid;
       return new SignJWT({
-        serviceurl: options.serviceUrl ?? (typeof activity.serviceUrl === "string" ? activity.serviceUrl : ""),
+        serviceurl:
+          options.serviceUrl ?? (typeof activity.serviceUrl === "string" ? activity.serviceUrl : ""),
       })
         .setProtectedHeader({ alg: "RS256", kid, typ: "JWT" })
         .setIssuer(options.issuer ?? channelIssuer)

@@ -41,7 +41,9 @@ export const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 /**
  * Cross-site form posts are refused for cookie-authenticated routes: a browser sends Origin on a
- * POST, and it must be Baton's own. (Sec-Fetch-Site backs this up where Origin is absent.)
+ * POST, and it must be Baton's own. (Sec-Fetch-Site backs this up where Origin is absent.) Under
+ * this site's `Referrer-Policy: no-referrer` a browser's plain form post says `Origin: null` even
+ * on the same origin (a `fetch` says the origin); then Sec-Fetch-Site decides, and must be present.
  */
 export const sameOriginForUnsafeMethods: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (["GET", "HEAD", "OPTIONS"].includes(c.req.method)) return next();
@@ -49,10 +51,14 @@ export const sameOriginForUnsafeMethods: MiddlewareHandler<AppEnv> = async (c, n
   const site = c.req.header("sec-fetch-site");
   const ours = new URL(c.get("services").config.publicUrl).origin;
   const requestOrigin = new URL(c.req.url).origin;
-  if (origin !== undefined && origin !== ours && origin !== requestOrigin) {
+  const opaque = origin === "null";
+  if (origin !== undefined && !opaque && origin !== ours && origin !== requestOrigin) {
     throw new AppError("forbidden", "Cross-site request refused.", { messageKey: "error.csrf" });
   }
-  if (origin === undefined && site !== undefined && site !== "same-origin" && site !== "none") {
+  if ((origin === undefined || opaque) && site !== undefined && site !== "same-origin" && site !== "none") {
+    throw new AppError("forbidden", "Cross-site request refused.", { messageKey: "error.csrf" });
+  }
+  if (opaque && site === undefined) {
     throw new AppError("forbidden", "Cross-site request refused.", { messageKey: "error.csrf" });
   }
   return next();

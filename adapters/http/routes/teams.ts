@@ -52,7 +52,9 @@ export function registerTeamsRoutes(app: Hono<AppEnv>): void {
     try {
       body = JSON.parse(raw);
     } catch {
-      throw new AppError("bad_request", "The request body is not valid JSON.", { messageKey: "error.bad_json" });
+      throw new AppError("bad_request", "The request body is not valid JSON.", {
+        messageKey: "error.bad_json",
+      });
     }
     const activity = body as Record<string, unknown>;
     if (
@@ -79,20 +81,21 @@ export function registerTeamsRoutes(app: Hono<AppEnv>): void {
     let result: TurnResult = { kind: "done" };
     let processed: Awaited<ReturnType<typeof gateway.process>>;
     try {
-      processed = await gateway.process(
-        { method: "POST", headers, body: activity },
-        async (turn) => {
-          try {
-            result = await runTeamsTurn(teamsTurnDeps(services, gateway), turn);
-          } catch (error) {
-            if (!isInvoke) throw error;
-            // An invoke is answered, never with a 500 (Teams would show its error on the card).
-            logger.error({ surface: "teams", error: (error as Error).name }, "a Teams invoke failed");
-            const locale = String(activity.locale ?? "").toLowerCase().startsWith("en") ? "en" : "zh-CN";
-            turn.respond(renderInvokeError(500, "InternalError", translate(locale, "bot.error.internal")));
-          }
-        },
-      );
+      processed = await gateway.process({ method: "POST", headers, body: activity }, async (turn) => {
+        try {
+          result = await runTeamsTurn(teamsTurnDeps(services, gateway), turn);
+        } catch (error) {
+          if (!isInvoke) throw error;
+          // An invoke is answered, never with a 500 (Teams would show its error on the card).
+          logger.error({ surface: "teams", error: (error as Error).name }, "a Teams invoke failed");
+          const locale = String(activity.locale ?? "")
+            .toLowerCase()
+            .startsWith("en")
+            ? "en"
+            : "zh-CN";
+          turn.respond(renderInvokeError(500, "InternalError", translate(locale, "bot.error.internal")));
+        }
+      });
     } catch {
       throw new AppError("bad_request", "The body is not a Bot Framework activity.", {
         messageKey: "error.bad_request",
