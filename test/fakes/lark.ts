@@ -35,7 +35,8 @@ export function signedLarkRequest(options: {
 }): RawRequest {
   const key = options.encryptKey ?? testEncryptKey;
   const plain = JSON.stringify(options.payload);
-  const body = options.encrypt === false ? plain : JSON.stringify({ encrypt: encryptLark(plain, key, options.iv) });
+  const body =
+    options.encrypt === false ? plain : JSON.stringify({ encrypt: encryptLark(plain, key, options.iv) });
   const timestamp = String(options.timestamp ?? Math.floor(options.now.getTime() / 1000));
   const nonce = options.nonce ?? "1839403562";
   return {
@@ -56,7 +57,11 @@ export function signedLarkRequest(options: {
 }
 
 /** The schema 2.0 envelope around an event. */
-export function envelope(eventType: string, event: Json, options: { eventId?: string; now?: Date } = {}): Json {
+export function envelope(
+  eventType: string,
+  event: Json,
+  options: { eventId?: string; now?: Date } = {},
+): Json {
   return {
     schema: "2.0",
     header: {
@@ -106,7 +111,10 @@ function formInputs(form: LarkElement): LarkElement[] {
  * `action.form_value` as Lark sends it for a form, with `values` by neutral input id: a date as
  * `yyyy-MM-dd +0800`, a multi-select as an array, anything else as a string.
  */
-export function formValueFor(form: LarkElement, values: Readonly<Record<string, string | readonly string[]>>): Json {
+export function formValueFor(
+  form: LarkElement,
+  values: Readonly<Record<string, string | readonly string[]>>,
+): Json {
   const formValue: Json = {};
   for (const input of formInputs(form)) {
     const name = String(input.name);
@@ -124,7 +132,13 @@ export function formValueFor(form: LarkElement, values: Readonly<Record<string, 
 export function cardActionPayload(
   clicked: { button: LarkElement; form?: LarkElement },
   values: Readonly<Record<string, string | readonly string[]>>,
-  options: { eventId?: string; openId?: string; operatorTenant?: string; chatId?: string; messageId?: string } = {},
+  options: {
+    eventId?: string;
+    openId?: string;
+    operatorTenant?: string;
+    chatId?: string;
+    messageId?: string;
+  } = {},
 ): Json {
   const behaviors = (clicked.button.behaviors as Json[]) ?? [];
   const callback = behaviors.find((b) => b.type === "callback");
