@@ -299,7 +299,7 @@ describe("steps and cases", () => {
     expect(ports.calls.completeStep).toHaveLength(0);
   });
 
-  it("cases is for HR only, and goes to the 1:1 chat when asked in a group", async () => {
+  it("cases is for HR (and finance) only, and goes to the 1:1 chat when asked in a group", async () => {
     const ports = world();
     ports.world.cases.push(caseOf("C1", "E1", "M1"));
     expect(only((await run(ports, message("E1", "/baton cases"))).replies).card.header.title).toBe(
@@ -309,6 +309,28 @@ describe("steps and cases", () => {
     expect(list.type).toBe("direct");
     expect(list.card.header.title).toBe("Running cases (1)");
     expect(text(list.card)).toContain("Li Lei (E1)");
+  });
+
+  it("finance lists the cases too, and opening one whose settlement runs gives the settlement card", async () => {
+    const ports = world();
+    const view = caseOf("C1", "E1", "M1");
+    for (const s of view.steps) if (s.key === "settlement") s.status = "active";
+    ports.world.cases.push(view);
+    const asFinance = (event: InboundEvent): InboundEvent => ({
+      ...event,
+      who: { userId: "x", principal: "employee:FIN1" },
+    });
+    const list = only((await run(ports, asFinance(message("FIN1", "/baton cases")))).replies);
+    expect(list.card.header.title).toBe("Running cases (1)");
+    const opened = only((await run(ports, asFinance(action("FIN1", "case.open", "C1")))).replies);
+    expect(opened.card.header.title).toBe("Settlement: Li Lei");
+    // The manager opening the case gets the acknowledgement they owe; the leaver their checklist.
+    const managers = only((await run(ports, action("M1", "case.open", "C1"))).replies);
+    expect(managers.card.header.title).toBe("Resignation notice from Li Lei");
+    expect(only((await run(ports, action("E1", "case.open", "C1"))).replies).card.header.title).toBe(
+      "My offboarding",
+    );
+    expect(ports.calls.completeStep).toHaveLength(0);
   });
 
   it("status without a case says so", async () => {

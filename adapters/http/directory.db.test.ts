@@ -339,7 +339,7 @@ describe("demo organisation", () => {
     const demo = await createTestApp(database, { env: { BATON_ADMIN_TOKEN: adminToken } });
     const first = await demo.services.operations.seed();
     // Later modules add their own demo sets (the agreement, courses) after these.
-    expect(first.applied.slice(0, 2)).toEqual(["demo-welcome@1", "demo-organisation@1"]);
+    expect(first.applied.slice(0, 2)).toEqual(["demo-welcome@1", "demo-organisation@2"]);
     const again = await demo.services.operations.seed();
     expect(again.applied).toEqual([]);
     const list = (await (await demo.request("/api/v1/employees?limit=500", get())).json()) as {

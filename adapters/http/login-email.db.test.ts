@@ -216,9 +216,9 @@ describe("login links by e-mail", () => {
     expect(await records()).toEqual([]);
     // Origin: null (a form post from a no-referrer page) decides by Sec-Fetch-Site.
     expect((await form({ employeeId: "E1" }, { origin: "null" })).status).toBe(403);
-    expect((await form({ employeeId: "E1" }, { origin: "null", "sec-fetch-site": "cross-site" })).status).toBe(
-      403,
-    );
+    expect(
+      (await form({ employeeId: "E1" }, { origin: "null", "sec-fetch-site": "cross-site" })).status,
+    ).toBe(403);
     expect(smtp.received).toHaveLength(0);
     // Sec-Fetch-Site: same-origin without Origin is a browser's own post.
     expect((await form({ employeeId: "E1" }, { "sec-fetch-site": "same-origin" })).status).toBe(200);

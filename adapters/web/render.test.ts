@@ -79,11 +79,11 @@ describe("web card renderer", () => {
     if (!card) throw new Error("no handover example");
     const first = formsOf(render(card)).map((f) => f.fields.key);
     const second = formsOf(render(card)).map((f) => f.fields.key);
-    expect(first).toHaveLength(2); // the inputs form and the confirmed button's form
-    expect(new Set([...first, ...second]).size).toBe(4);
+    expect(first).toHaveLength(1); // one form: the confirmed "complete" button presses it too
+    expect(new Set([...first, ...second]).size).toBe(2);
   });
 
-  it("sends a submit's action and value, and a button's in its own form joined by the form attribute", () => {
+  it("sends a submit's action and value, and a button's with the card's inputs (as a platform click does)", () => {
     const card = Card({ title: "T", tone: "info" }, [
       TextInput("reason", "Reason", { required: true }),
       ChoiceInput("done", "Done", [{ label: "A", value: "a" }], { multiple: true }),
@@ -91,16 +91,37 @@ describe("web card renderer", () => {
       Actions([Button("Go", "case.status", { value: "C-1", style: "primary" })]),
     ]);
     const markup = render(card);
-    const [inputs, button] = formsOf(markup);
+    const forms = formsOf(markup);
+    expect(forms).toHaveLength(1);
+    const inputs = forms[0];
     expect(inputs?.fields["value:handover.update"]).toBe("C-1");
+    expect(inputs?.fields["value:case.status"]).toBe("C-1");
     expect(markup).toContain('<button type="submit" name="action" value="handover.update"');
+    // The button presses the card's form (its inputs go along) without the form's required checks.
+    expect(markup).toContain(
+      '<button type="submit" name="action" value="case.status" class="btn-primary" formnovalidate>Go</button>',
+    );
     expect(markup).toContain('name="f.reason"');
     expect(markup).toContain('<input type="hidden" name="_multi" value="done">');
-    expect(button?.fields).toMatchObject({ action: "case.status", value: "C-1", _csrf: "tok-123" });
-    const id = /<form id="([^"]+)"/.exec(markup)?.[1];
-    expect(markup).toContain(`<button type="submit" form="${id}" class="btn-primary">Go</button>`);
     // Enter in a field presses the disabled first button: nothing is sent without a click.
     expect(markup).toMatch(/<form class="card-body card-form"[^>]*><button type="submit" disabled hidden/);
+  });
+
+  it("keeps a button in its own form, joined by the form attribute, when its action goes with other values", () => {
+    const card = Card({ title: "T", tone: "info" }, [
+      TextInput("reason", "Reason"),
+      Actions([
+        Button("Back", "page.turn", { value: "1" }),
+        Button("Next", "page.turn", { value: "3", style: "primary" }),
+      ]),
+    ]);
+    const markup = render(card);
+    const [inputs, back, next] = formsOf(markup);
+    expect(inputs?.fields["value:page.turn"]).toBeUndefined();
+    expect(back?.fields).toMatchObject({ action: "page.turn", value: "1", _csrf: "tok-123" });
+    expect(next?.fields).toMatchObject({ action: "page.turn", value: "3" });
+    const ids = [...markup.matchAll(/<form id="([^"]+)"/g)].map((m) => m[1]);
+    expect(markup).toContain(`<button type="submit" form="${ids[1]}" class="btn-primary">Next</button>`);
   });
 
   it("asks for confirmation before a confirmed action", () => {

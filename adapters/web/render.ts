@@ -241,7 +241,18 @@ const styleClass: Record<ButtonStyle, string> = {
   default: "btn-default",
 };
 
-type Ids = { card: string; key: () => string; ctx: WebRenderContext; buttonForms: Html[]; count: number };
+type Ids = {
+  card: string;
+  key: () => string;
+  ctx: WebRenderContext;
+  buttonForms: Html[];
+  count: number;
+  /**
+   * In a card with inputs, the actions whose buttons press the card's own form (so the click
+   * carries the inputs, as a click does on the chat platforms), with the value each sends.
+   */
+  joined?: Map<string, string | undefined>;
+};
 
 function hiddenFields(ids: Ids, fields: Record<string, string | undefined>): Html {
   const all: Record<string, string | undefined> = {
@@ -263,8 +274,25 @@ function confirmed(label: string, style: ButtonStyle, confirm: Confirmation, act
   return h`<details class="confirm"><summary class="btn ${styleClass[style]}" role="button">${label}</summary><div class="confirm-box"><strong>${confirm.title}</strong><p>${confirm.text}</p><div class="confirm-row">${actButton}<button type="button" data-deny>${confirm.deny}</button></div></div></details>`;
 }
 
-/** A button: its own small form (placed after the card, joined by the `form` attribute). */
+/**
+ * A button: its own small form (placed after the card, joined by the `form` attribute) — or, in a
+ * card with inputs, a submit of the card's form, so the inputs go with the click (the handover's
+ * "complete" sends the ticks); it skips the form's required checks, as a button does elsewhere.
+ */
 function buttonHtml(node: ButtonNode, ids: Ids): Html {
+  if (ids.joined?.has(node.action)) {
+    const act = (style: ButtonStyle, label: string) =>
+      h`<button type="submit" name="${fieldNames.action}" value="${node.action}" class="${styleClass[style]}" formnovalidate>${label}</button>`;
+    if (node.confirm) {
+      return confirmed(
+        node.label,
+        node.style,
+        node.confirm,
+        act(node.style === "default" ? "primary" : node.style, node.confirm.confirm),
+      );
+    }
+    return act(node.style, node.label);
+  }
   const formId = `${ids.card}-b${ids.count++}`;
   ids.buttonForms.push(
     h`<form id="${formId}" method="post" action="${webhookPath}" hidden>${hiddenFields(ids, {
@@ -375,28 +403,60 @@ const hasForm = (card: CardNode) =>
   card.children.some((b) => b.type === "submit" || b.type.endsWith("-input"));
 
 /**
+ * The buttons of a card with inputs that can press the card's form: each action whose submits and
+ * buttons all send one value (the form carries one `value:<action>`); others keep their own form.
+ */
+function joinedButtons(card: CardNode): Map<string, string | undefined> {
+  const values = new Map<string, Set<string | undefined>>();
+  const add = (action: string, value: string | undefined) =>
+    values.set(action, (values.get(action) ?? new Set()).add(value));
+  const buttons = new Set<string>();
+  for (const block of card.children) {
+    if (block.type === "submit") add(block.action, block.value);
+    if (block.type !== "actions") continue;
+    for (const element of block.elements) {
+      if (element.type !== "button") continue;
+      add(element.action, element.value);
+      buttons.add(element.action);
+    }
+  }
+  const joined = new Map<string, string | undefined>();
+  for (const action of buttons) {
+    const sent = values.get(action);
+    if (sent?.size === 1) joined.set(action, [...sent][0]);
+  }
+  return joined;
+}
+
+/**
  * A neutral card as HTML for one viewer: every text escaped, Markdown only from the safe subset,
  * buttons and submits as forms that post to `/webhooks/web` with the action, its value, a fresh
- * idempotency key and the session's CSRF token. A card with inputs is one form (its submits send
- * every input); its buttons are separate small forms joined through the `form` attribute.
+ * idempotency key and the session's CSRF token. A card with inputs is one form: its submits, and
+ * its buttons, send every input (a button whose action another element sends with a different
+ * value keeps a separate small form, joined through the `form` attribute).
  */
 export function renderCardHtml(card: CardNode, ctx: WebRenderContext): Html {
+  const withForm = hasForm(card);
   const ids: Ids = {
     card: `c${randomId().slice(0, 8)}`,
     key: ctx.newKey ?? randomId,
     ctx,
     buttonForms: [],
     count: 0,
+    ...(withForm ? { joined: joinedButtons(card) } : {}),
   };
   const header = h`<header><h2 class="card-title">${card.header.title}</h2>${card.header.subtitle ? h`<p class="card-subtitle">${card.header.subtitle}</p>` : ""}</header>`;
   const blocks = join(card.children.map((block) => blockHtml(block, ids)));
   let body: Html;
-  if (hasForm(card)) {
+  if (withForm) {
     const submitValues: Record<string, string> = {};
     for (const block of card.children) {
       if (block.type === "submit" && block.value !== undefined) {
         submitValues[`${fieldNames.submitValuePrefix}${block.action}`] ??= block.value;
       }
+    }
+    for (const [action, value] of ids.joined ?? []) {
+      if (value !== undefined) submitValues[`${fieldNames.submitValuePrefix}${action}`] ??= value;
     }
     // The disabled first submit keeps Enter in a field from pressing a real (maybe confirmed) button.
     body = h`<form class="card-body card-form" method="post" action="${webhookPath}"><button type="submit" disabled hidden aria-hidden="true" tabindex="-1"></button>${hiddenFields(ids, submitValues)}${blocks}</form>`;

@@ -131,11 +131,19 @@ export function status(ctx: BotContext): Promise<Reply[]> {
   });
 }
 
-/** `case.open` / `case.status`: a case's checklist, for those the core lets read it. */
+/**
+ * `case.open` / `case.status`: a case's checklist, for those the core lets read it — or, for
+ * someone who can act on its running acknowledgement, handover or settlement now (finance, who
+ * reach a case from `/baton cases` when no finance channel carries the step's card), that step's card.
+ */
 export function openCase(ctx: BotContext, value: string | undefined): Promise<Reply[]> {
   return guarded(ctx, async () => {
     const view = await ctx.ports.cases.getCase(caseIdOf(value));
     if (!mayRead(ctx, view)) return [tell(ctx.event, notAllowed({}, ctx.cards))];
+    const actionable = view.steps.find(
+      (s) => s.status === "active" && stepKind(view, s.key) !== "other" && access(ctx, view, s) === "act",
+    );
+    if (actionable) return stepCard(ctx, view, actionable);
     return [checklistReply(ctx, view)];
   });
 }
@@ -371,10 +379,16 @@ const caseListTitles: Record<CaseFilter, MessageKey> = {
   all: "bot.cases.title_all",
 };
 
-/** `/baton cases [open|overdue|all]`: HR only (the HR console has the rest). */
+/**
+ * `/baton cases [open|overdue|all]`: HR (the HR console has the rest) and finance, who read every
+ * case and reach the settlement from here when no finance channel is bound (as in the web chat).
+ */
 export function listCases(ctx: BotContext, filter: CaseFilter): Promise<Reply[]> {
   return guarded(ctx, async () => {
-    if (!ctx.person.functions.includes("hr")) return [tell(ctx.event, notAllowed({}, ctx.cards))];
+    const { functions } = ctx.person;
+    if (!functions.includes("hr") && !functions.includes("finance")) {
+      return [tell(ctx.event, notAllowed({}, ctx.cards))];
+    }
     const refused = refusePrivileged(ctx);
     if (refused) return [refused];
     const today = ctx.today();

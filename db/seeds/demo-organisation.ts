@@ -46,7 +46,8 @@ const departments: Record<string, string> = {
 
 export const demoOrganisation: SeedSet = {
   name: "demo-organisation",
-  version: "1",
+  // 2: fictitious ID numbers, which the separation certificate needs (HR can issue one in the demo).
+  version: "2",
   describe:
     "the demo company: an entity in Shanghai, 12 people in engineering, sales and admin, HR and finance",
   async run(tx, { master, now }) {
@@ -99,6 +100,8 @@ export const demoOrganisation: SeedSet = {
                 contractEndDate: `${Number(hireDate.slice(0, 4)) + 3}${hireDate.slice(4)}`,
               }),
           identities: {},
+          // Fictitious: an 18-character mainland ID shape, not a real person's number.
+          idNumber: `31010119${80 + (index % 20)}0${1 + (index % 9)}15${String(100 + index).slice(-3)}0`,
           ...extra,
         },
         "system:seed",

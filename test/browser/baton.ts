@@ -60,7 +60,10 @@ type NodeBindings = { incoming?: { socket?: { remoteAddress?: string } } };
  * fresh keys, the demo data, the dispatcher, inbox worker, chain writer and the minute cron — but
  * in this process, so its clock is the test's. Served by @hono/node-server on a free loopback port.
  */
-export async function startBaton(options: { clock: TravelClock; env?: Record<string, string> }): Promise<LiveBaton> {
+export async function startBaton(options: {
+  clock: TravelClock;
+  env?: Record<string, string>;
+}): Promise<LiveBaton> {
   const dir = await mkdtemp(path.join(tmpdir(), "baton-flow-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;

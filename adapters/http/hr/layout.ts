@@ -91,7 +91,7 @@ h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
 .tag.hold{background:#fff4d6;color:#7a5300}
 .tag.done{background:#e5f6ea;color:#17602c}
 table{width:100%;border-collapse:collapse;background:#fff}
-th,td{padding:.45rem .55rem;border-bottom:1px solid #e3e6ec;text-align:left;vertical-align:top}
+th,td{padding:.45rem .55rem;border-bottom:1px solid #e3e6ec;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{font-size:.82rem;color:#5b6475;font-weight:600;background:#fafbfc}
 tr.overdue td{background:#fff7f7}
 .nowrap{white-space:nowrap}
