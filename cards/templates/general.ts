@@ -1,7 +1,7 @@
 import { Card, type CardNode, Fields, Markdown, Text } from "../model.ts";
 import type { CardContext } from "./context.ts";
 
-export type HelpData = { roles: ("employee" | "manager" | "hr")[] };
+export type HelpData = { roles: ("employee" | "manager" | "hr" | "finance")[] };
 
 /** The commands a person can use, by their roles. */
 export function help(data: HelpData, ctx: CardContext): CardNode {
@@ -10,6 +10,7 @@ export function help(data: HelpData, ctx: CardContext): CardNode {
     Markdown(t(locale, "card.help.employee")),
     data.roles.includes("manager") && Markdown(t(locale, "card.help.manager")),
     data.roles.includes("hr") && Markdown(t(locale, "card.help.hr")),
+    data.roles.includes("finance") && !data.roles.includes("hr") && Markdown(t(locale, "card.help.finance")),
   ]);
 }
 

@@ -3,6 +3,7 @@ import { catalogues, locales, translate } from "../../core/messages/index.ts";
 import { fallbackText } from "../fallback-text.ts";
 import { type CardNode, maxValueLength, walk } from "../model.ts";
 import { notificationCardExamples, templateExamples } from "./examples.ts";
+import { help } from "./general.ts";
 import { hrAlert } from "./hr.ts";
 import { resignationNoticeForm } from "./offboarding.ts";
 
@@ -107,5 +108,14 @@ describe("card templates", () => {
       expect(text("outbox.dead")).toContain(translate(locale, "card.hr_alert.outbox.dead"));
       expect(text("no.such.alert")).toContain(translate(locale, "card.hr_alert.other"));
     }
+  });
+
+  it("the help card lists the commands of each role", () => {
+    const ctx = { locale: "en" as const, t: translate };
+    const text = (roles: Parameters<typeof help>[0]["roles"]) => fallbackText(help({ roles }, ctx));
+    expect(text(["employee"])).not.toContain("/baton cases");
+    expect(text(["employee", "finance"])).toContain("settlement for finance");
+    expect(text(["employee", "hr", "finance"])).toContain("open cases");
+    expect(text(["employee", "hr", "finance"])).not.toContain("settlement for finance");
   });
 });

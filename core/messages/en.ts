@@ -515,6 +515,7 @@ export const en = {
     "**/baton resign** — give notice of resignation\n**/baton status** — my offboarding\n**/baton sign** — agreements to sign\n**/baton training** — my courses\n**/baton quiz** — take a quiz\n**/baton help** — this help",
   "card.help.manager": "**/baton handover** — handovers you manage",
   "card.help.hr": "**/baton cases** — open cases",
+  "card.help.finance": "**/baton cases** — cases with a settlement for finance",
   "card.not_allowed.title": "Not allowed",
   "card.not_allowed.body":
     "You are not allowed to do this, and nothing was changed. If you think this is wrong, ask HR.",

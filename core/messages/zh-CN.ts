@@ -473,6 +473,7 @@ export const zhCN: Record<MessageKey, string> = {
     "**/baton 离职** — 提交离职通知\n**/baton 进度** — 我的离职进度\n**/baton 签署** — 待签署协议\n**/baton 培训** — 我的课程\n**/baton 考试** — 参加考试\n**/baton 帮助** — 本帮助",
   "card.help.manager": "**/baton 交接** — 您负责的工作交接",
   "card.help.hr": "**/baton cases** — 进行中的案件",
+  "card.help.finance": "**/baton cases** — 待财务结算的案件",
   "card.not_allowed.title": "无权操作",
   "card.not_allowed.body": "您无权执行此操作，未做任何更改。如有疑问请联系 HR。",
   "card.generic.title": "通知",
