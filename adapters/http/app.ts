@@ -16,8 +16,10 @@ import { registerCalendarRoutes } from "./routes/calendar.ts";
 import { registerCaseRoutes } from "./routes/cases.ts";
 import { registerCertificateRoutes } from "./routes/certificates.ts";
 import { registerChannelRoutes } from "./routes/channels.ts";
+import { registerDingTalkRoutes } from "./routes/dingtalk.ts";
 import { registerDirectoryRoutes } from "./routes/directory.ts";
 import { registerHealthRoutes } from "./routes/health.ts";
+import { registerLarkRoutes } from "./routes/lark.ts";
 import { registerLinkRoutes } from "./routes/links.ts";
 import { registerLintRoutes } from "./routes/lint.ts";
 import { registerNonCompeteRoutes } from "./routes/non-competes.ts";
@@ -94,6 +96,8 @@ export function createApp(services: Services): Hono<AppEnv> {
   registerHrConsole(app);
   registerWebChatRoutes(app);
   registerSlackRoutes(app);
+  registerDingTalkRoutes(app);
+  registerLarkRoutes(app);
   registerTeamsRoutes(app);
   registerOpenApiRoute(app);
 

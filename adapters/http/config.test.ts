@@ -104,6 +104,38 @@ describe("configuration", () => {
     });
     const on = surfaceStatus(loadConfig({ ...slack, SLACK_TEAM_IDS: "T0ACME" }));
     expect(on.find((s) => s.surface === "slack")?.enabled).toBe(true);
+    const lark = {
+      ...base,
+      LARK_APP_ID: "cli_1",
+      LARK_APP_SECRET: "secret",
+      LARK_ENCRYPT_KEY: "key",
+      LARK_VERIFICATION_TOKEN: "token",
+    };
+    // Without the tenant allow-list any tenant could call in: Lark stays off.
+    expect(surfaceStatus(loadConfig(lark)).find((s) => s.surface === "lark")).toMatchObject({
+      enabled: false,
+      missing: ["LARK_TENANT_KEYS"],
+    });
+    const larkOn = loadConfig({ ...lark, LARK_TENANT_KEYS: "2ed263bf32cf1651, 736588c9260f175d" });
+    expect(larkOn.LARK_TENANT_KEYS).toEqual(["2ed263bf32cf1651", "736588c9260f175d"]);
+    expect(surfaceStatus(larkOn).find((s) => s.surface === "lark")?.enabled).toBe(true);
+    const dingtalk = {
+      ...base,
+      DINGTALK_APP_KEY: "key",
+      DINGTALK_APP_SECRET: "secret",
+      DINGTALK_ROBOT_CODE: "robot",
+    };
+    // Without the corp allow-list any corp could call in: DingTalk stays off.
+    expect(surfaceStatus(loadConfig(dingtalk)).find((s) => s.surface === "dingtalk")).toMatchObject({
+      enabled: false,
+      missing: ["DINGTALK_CORP_IDS"],
+    });
+    const dingtalkOn = surfaceStatus(loadConfig({ ...dingtalk, DINGTALK_CORP_IDS: "ding1, ding2" }));
+    expect(dingtalkOn.find((s) => s.surface === "dingtalk")?.enabled).toBe(true);
+    expect(loadConfig({ ...dingtalk, DINGTALK_CORP_IDS: "ding1, ding2" }).DINGTALK_CORP_IDS).toEqual([
+      "ding1",
+      "ding2",
+    ]);
     const teams = surfaceStatus(loadConfig({ ...base, TEAMS_APP_ID: "app" }));
     expect(teams.find((s) => s.surface === "teams")).toMatchObject({
       enabled: false,

@@ -168,6 +168,8 @@ const envSchema = z.object({
   LARK_VERIFICATION_TOKEN: optionalText,
   LARK_DOMAIN: url(["http:", "https:"]),
   LARK_TENANT_KEYS: list,
+  /** The Feishu Approval definition (approval_code) whose approved instances are resignations. */
+  LARK_RESIGNATION_APPROVAL_CODE: optionalText,
   DINGTALK_APP_KEY: optionalText,
   DINGTALK_APP_SECRET: optionalText,
   DINGTALK_ROBOT_CODE: optionalText,
@@ -273,9 +275,18 @@ const surfaceRequirements: readonly SurfaceRequirement[] = [
   { surface: "slack", variables: ["SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "SLACK_TEAM_IDS"] },
   {
     surface: "lark",
-    variables: ["LARK_APP_ID", "LARK_APP_SECRET", "LARK_ENCRYPT_KEY", "LARK_VERIFICATION_TOKEN"],
+    variables: [
+      "LARK_APP_ID",
+      "LARK_APP_SECRET",
+      "LARK_ENCRYPT_KEY",
+      "LARK_VERIFICATION_TOKEN",
+      "LARK_TENANT_KEYS",
+    ],
   },
-  { surface: "dingtalk", variables: ["DINGTALK_APP_KEY", "DINGTALK_APP_SECRET", "DINGTALK_ROBOT_CODE"] },
+  {
+    surface: "dingtalk",
+    variables: ["DINGTALK_APP_KEY", "DINGTALK_APP_SECRET", "DINGTALK_ROBOT_CODE", "DINGTALK_CORP_IDS"],
+  },
   { surface: "teams", variables: ["TEAMS_APP_ID"] },
   { surface: "email", variables: ["SMTP_URL", "MAIL_FROM"] },
   { surface: "connector:oa", variables: ["CONNECTOR_OA_SECRET"] },

@@ -17,7 +17,9 @@ import { unissuedCertificateJob } from "./certificate/tick.ts";
 import { connectorJob } from "./connectors/job.ts";
 import { connectorProcessors } from "./connectors/processors.ts";
 import { connectorSenderEntry } from "./connectors/senders.ts";
+import { dingtalkChannelEntry, dingtalkLinks, dingtalkPersonEntry, dingtalkPurgeJob } from "./dingtalk.ts";
 import { emailPersonEntry } from "./email.ts";
+import { larkChannelEntry, larkInboxProcessors, larkPersonEntry } from "./lark.ts";
 import type { LinkAction } from "./links/actions.ts";
 import { nonCompeteJob } from "./non-compete/job.ts";
 import { offboardingDepsOf } from "./offboarding.ts";
@@ -52,6 +54,7 @@ export function tickJobs(services: Base): TickJob[] {
     connectorJob(services),
     nonCompeteJob(services),
     conversationPurgeJob(services),
+    dingtalkPurgeJob(services),
     // Last: the digest reports what this tick's jobs left.
     dailyDigestJob({
       database,
@@ -78,9 +81,24 @@ export function notificationSenders(services: Base): NotificationSenders {
     ...recording,
     person: emailPersonEntry(
       services,
-      slackPersonEntry(services, teamsPersonEntry(services, webPersonEntry(services, recording.person))),
+      slackPersonEntry(
+        services,
+        teamsPersonEntry(
+          services,
+          larkPersonEntry(
+            services,
+            dingtalkPersonEntry(services, webPersonEntry(services, recording.person)),
+          ),
+        ),
+      ),
     ),
-    channel: slackChannelEntry(services, teamsChannelEntry(services, recording.channel)),
+    channel: slackChannelEntry(
+      services,
+      teamsChannelEntry(
+        services,
+        larkChannelEntry(services, dingtalkChannelEntry(services, recording.channel)),
+      ),
+    ),
     system: connectorSenderEntry(services, recording.system),
   };
 }
@@ -91,6 +109,7 @@ export function inboxProcessors(services: Base): InboxProcessor[] {
     ...connectorProcessors(services),
     ...botInboxProcessors(services),
     ...slackInboxProcessors(services),
+    ...larkInboxProcessors(services),
   ];
 }
 
@@ -99,7 +118,12 @@ export function inboxProcessors(services: Base): InboxProcessor[] {
  * module that adds some appends them here; they join the login action in `services.linkActions`.
  */
 export function moduleLinkActions(services: Base): LinkAction[] {
-  return [certificateDownloadAction(services), agreementSignAction(services), ...trainingLinks(services)];
+  return [
+    certificateDownloadAction(services),
+    agreementSignAction(services),
+    ...trainingLinks(services),
+    ...dingtalkLinks(services),
+  ];
 }
 
 /** Completes services with the gates and tick jobs, which themselves use the other services. */

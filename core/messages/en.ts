@@ -1,4 +1,5 @@
 import { botEn } from "./parts/bot.ts";
+import { dingtalkEn } from "./parts/dingtalk.ts";
 import { emailEn } from "./parts/email.ts";
 import { hrEn } from "./parts/hr.ts";
 import { teamsEn } from "./parts/teams.ts";
@@ -11,6 +12,7 @@ export const en = {
   ...hrEn,
   ...emailEn,
   ...teamsEn,
+  ...dingtalkEn,
   "error.bad_request": "The request is not valid.",
   "error.bad_json": "The request body is not valid JSON.",
   "error.unauthorized": "Authentication is required.",

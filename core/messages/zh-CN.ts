@@ -1,5 +1,6 @@
 import type { MessageKey } from "./en.ts";
 import { botZhCN } from "./parts/bot.ts";
+import { dingtalkZhCN } from "./parts/dingtalk.ts";
 import { emailZhCN } from "./parts/email.ts";
 import { hrZhCN } from "./parts/hr.ts";
 import { teamsZhCN } from "./parts/teams.ts";
@@ -12,6 +13,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...hrZhCN,
   ...emailZhCN,
   ...teamsZhCN,
+  ...dingtalkZhCN,
   "error.bad_request": "请求无效。",
   "error.bad_json": "请求体不是有效的 JSON。",
   "error.unauthorized": "需要身份验证。",

@@ -389,6 +389,27 @@ async function setIdentities(
   return changed;
 }
 
+/**
+ * Links one platform identity of an existing employee (directory sync from a platform's contacts):
+ * history and evidence as for an upsert; a platform id linked to someone else is a 409. Answers
+ * whether anything changed; an unknown employee is `undefined`.
+ */
+export async function setPlatformIdentity(
+  tx: Db,
+  input: { externalId: string; platform: Platform; platformUserId: string; actor: string; now: Date },
+): Promise<boolean | undefined> {
+  const row = await rowByExternalId(tx, input.externalId);
+  if (!row) return undefined;
+  const changed = await setIdentities(
+    tx,
+    row.id,
+    { [input.platform]: input.platformUserId },
+    input.actor,
+    input.now,
+  );
+  return changed.length > 0;
+}
+
 /** The history of an employee's platform identities, newest first. */
 export async function identityHistory(db: Db, externalId: string) {
   const row = await rowByExternalId(db, externalId);

@@ -5,6 +5,7 @@ export * from "./certificates.ts";
 export * from "./channels.ts";
 export * from "./chat.ts";
 export * from "./connectors.ts";
+export * from "./dingtalk.ts";
 export * from "./directory.ts";
 export * from "./evidence.ts";
 export * from "./inbox.ts";

@@ -38,6 +38,12 @@ export type LinkActionOutcome = {
   startSession?: boolean;
   /** Extra HTML for the result page (escaped by the action), e.g. a download of what was signed. */
   content?: HtmlEscapedString | Promise<HtmlEscapedString>;
+  /**
+   * Work that must not run inside the link's transaction (it uses the database on its own, like
+   * the chat bot): run once the link is marked used and committed; what it returns replaces the
+   * fields of this outcome.
+   */
+  afterCommit?: () => Promise<Partial<Omit<LinkActionOutcome, "afterCommit" | "startSession">>>;
 };
 
 /** What a signed link does when its POST is made. GET only shows `describe`. */

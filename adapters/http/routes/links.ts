@@ -159,6 +159,7 @@ ${(shown.fields ?? []).map(
         const value = result.startSession ? await openSession(tx, claims.principal, now) : undefined;
         return { outcome: result, cookie: value };
       }));
+      if (outcome.afterCommit) outcome = { ...outcome, ...(await outcome.afterCommit()) };
     } catch (error) {
       if (error instanceof AlreadyUsed) return refuse(c, locale, refusals.used);
       if (isAppError(error)) {

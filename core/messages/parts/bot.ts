@@ -42,7 +42,7 @@ export const botEn = {
   "bot.cases.status_withdrawn": "withdrawn",
   "bot.privileged.title": "Not from this chat",
   "bot.privileged.unsigned_surface":
-    "This chat platform does not sign the message itself, so HR commands are not accepted from it. Use the HR console or the API.",
+    "This chat platform does not sign the message itself, so an HR command needs a fresh confirmation: press Confirm, then enter the one-time code Baton sends to your 1:1 chat. The HR console and the API work too.",
   "bot.sign.none": "No agreement is waiting for your signature.",
   "bot.sign.name_required": "Type your full name to sign.",
   "bot.training.none": "You have no course to take right now.",
@@ -98,7 +98,7 @@ export const botZhCN: Record<keyof typeof botEn, string> = {
   "bot.cases.status_withdrawn": "已撤回",
   "bot.privileged.title": "无法在此聊天中执行",
   "bot.privileged.unsigned_surface":
-    "该聊天平台不对消息内容签名，因此不接受来自这里的人事命令。请使用人事后台或 API。",
+    "该聊天平台不对消息内容签名，因此人事命令需要重新确认：请点击“确认”，然后输入 Baton 发到您单聊中的一次性验证码。也可以使用人事后台或 API。",
   "bot.sign.none": "目前没有等待您签署的协议。",
   "bot.sign.name_required": "请输入您的全名以签署。",
   "bot.training.none": "您目前没有需要学习的课程。",
