@@ -41,3 +41,16 @@ export function readQuery<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z
   }
   return result.data;
 }
+
+/** The posted form's text fields (files and repeated names are ignored); a body that is not a form gives none. */
+export async function formFields(c: Context): Promise<Record<string, string>> {
+  let body: Record<string, unknown>;
+  try {
+    body = await c.req.parseBody();
+  } catch {
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(body)) if (typeof value === "string") out[name] = value;
+  return out;
+}

@@ -1,19 +1,5 @@
-import type { Context } from "hono";
 import type { z } from "zod";
 import { AppError } from "../../../core/errors.ts";
-
-/** The posted form's text fields (files and repeated names are ignored); a body that is not a form gives none. */
-export async function formFields(c: Context): Promise<Record<string, string>> {
-  let body: Record<string, unknown>;
-  try {
-    body = await c.req.parseBody();
-  } catch {
-    return {};
-  }
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(body)) if (typeof value === "string") out[name] = value;
-  return out;
-}
 
 /** Fields a person must fill in with a reason; an empty one is named as such. */
 const reasonFields = new Set(["reason", "basis"]);

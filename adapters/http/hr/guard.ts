@@ -2,12 +2,12 @@ import type { Context, MiddlewareHandler } from "hono";
 import { negotiateLocale } from "../../../core/messages/index.ts";
 import { actingParty } from "../../../core/offboarding/transitions.ts";
 import { functionsOf } from "../../../db/repositories/directory.ts";
+import { formFields } from "../body.ts";
 import { requestLocale } from "../errors.ts";
 import { sameOriginForUnsafeMethods } from "../middleware/security.ts";
 import type { AppEnv } from "../services.ts";
 import { sameToken } from "../sessions.ts";
 import { personOf } from "./data.ts";
-import { formFields } from "./forms.ts";
 import { barePage, type HrContext, translator } from "./layout.ts";
 
 export type HrEnv = {

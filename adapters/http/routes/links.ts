@@ -4,6 +4,7 @@ import { isAppError } from "../../../core/errors.ts";
 import { type Locale, type MessageKey, translate } from "../../../core/messages/index.ts";
 import type { Db } from "../../../db/client.ts";
 import { usedLinkRepository } from "../../../db/repositories/used-links.ts";
+import { formFields } from "../body.ts";
 import { requestLocale, statusOf } from "../errors.ts";
 import type { LinkActionOutcome, LinkDescription } from "../links/actions.ts";
 import { type LinkClaims, LinkTokenError } from "../links/tokens.ts";
@@ -38,19 +39,6 @@ async function claimsOf(c: Context<AppEnv>): Promise<LinkClaims | undefined> {
 }
 
 class AlreadyUsed extends Error {}
-
-/** The posted form's text fields; a body that is not a form gives none. */
-async function formFields(c: Context<AppEnv>): Promise<Record<string, string>> {
-  let body: Record<string, unknown>;
-  try {
-    body = await c.req.parseBody();
-  } catch {
-    return {};
-  }
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(body)) if (typeof value === "string") out[name] = value;
-  return out;
-}
 
 /**
  * Signed action links. GET only shows what the link would do (chat apps fetch links for previews);
