@@ -5,6 +5,8 @@
  *   BENCH_DISPATCH_MESSAGES (1000; 10000 for the full figure), BENCH_DISPATCH_DESTINATIONS (200),
  *   BENCH_DATABASE_URL (a PostgreSQL server: scratch databases there instead of PGlite, and the
  *   tick benchmark), BENCH_TICK_STEPS (10000; 100000 for the full figure), BENCH_TRACE=1 (progress).
+ * With BENCH_SLACK_CLICKS=N, then the Slack click benchmark (bench/slack-clicks.ts, on PostgreSQL:
+ * BENCH_DATABASE_URL or the local default), N clicks a run; alone: `npm run bench:slack`.
  */
 import { randomBytes } from "node:crypto";
 import { openDatabase } from "../db/client.ts";
@@ -83,6 +85,11 @@ async function main(): Promise<void> {
   await database.close();
 
   await outboxBenchmarks();
+
+  if (process.env.BENCH_SLACK_CLICKS) {
+    const slack = await import("./slack-clicks.ts");
+    slack.printSlackClicks(await slack.benchSlackClicks(slack.slackClicksOptionsFromEnv()));
+  }
 }
 
 /**

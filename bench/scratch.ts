@@ -4,12 +4,13 @@ import { migrate } from "../db/migrate.ts";
 
 /**
  * A fresh, migrated database for one benchmark: a new `baton_bench_<pid>_<label>` database on
- * the PostgreSQL server at `serverUrl` (dropped afterwards), or an in-memory PGlite without one.
+ * the PostgreSQL server at `serverUrl` (dropped afterwards; `fn` also gets its URL), or an in-memory
+ * PGlite without one.
  */
 export async function withScratchDatabase<T>(
   serverUrl: string | undefined,
   label: string,
-  fn: (database: Database) => Promise<T>,
+  fn: (database: Database, url?: string) => Promise<T>,
 ): Promise<T> {
   if (!serverUrl) {
     const database = await openDatabase({ kind: "pglite-memory" });
@@ -29,7 +30,7 @@ export async function withScratchDatabase<T>(
   const database = await openDatabase({ kind: "postgres", url: url.toString(), max: 10 });
   try {
     await migrate(database);
-    return await fn(database);
+    return await fn(database, url.toString());
   } finally {
     await database.close();
     await admin.unsafe(`drop database if exists "${name}" with (force)`);

@@ -32,4 +32,14 @@ export type BotOutcome = {
  */
 export type BotHandler = {
   receive(event: InboundEvent): Promise<BotOutcome>;
+  /**
+   * For answers that need not be in the surface's HTTP answer (a click whose card is updated
+   * through the platform's API): resolves as soon as the event is stored durably (`duplicate`: a
+   * redelivery, nothing more happens); the bot handles it shortly after, with the other events
+   * accepted meanwhile: `outcome` settles with its answer as soon as it is ready, `done` once its
+   * batch is finished (its inbox row marked).
+   */
+  accept?(
+    event: InboundEvent,
+  ): Promise<{ duplicate: boolean; outcome: Promise<BotOutcome>; done: Promise<void> }>;
 };

@@ -68,6 +68,44 @@ export async function chatPersonByIdentity(
   return withReports(db, row);
 }
 
+/**
+ * {@link chatPersonByIdentity} for many platform user ids at once (two queries whatever their
+ * number): the people found, by platform user id.
+ */
+export async function chatPeopleByIdentity(
+  db: Db,
+  platform: string,
+  platformUserIds: readonly string[],
+): Promise<Map<string, ChatPerson>> {
+  const ids = [...new Set(platformUserIds)];
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ ...personColumns, platformUserId: employeeIdentities.platformUserId })
+    .from(employeeIdentities)
+    .innerJoin(employees, eq(employees.id, employeeIdentities.employeeId))
+    .where(and(eq(employeeIdentities.platform, platform), inArray(employeeIdentities.platformUserId, ids)));
+  if (rows.length === 0) return new Map();
+  const managers = await db
+    .selectDistinct({ managerId: employees.managerId })
+    .from(employees)
+    .where(
+      and(
+        inArray(
+          employees.managerId,
+          rows.map((r) => r.id),
+        ),
+        eq(employees.status, "active"),
+      ),
+    );
+  const managing = new Set(managers.map((m) => m.managerId));
+  return new Map(
+    rows.map(({ id, platformUserId, ...person }) => [
+      platformUserId,
+      { ...person, managesPeople: managing.has(id) },
+    ]),
+  );
+}
+
 /** `%`, `_` and `\` typed by a person match themselves. */
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

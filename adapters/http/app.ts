@@ -28,7 +28,7 @@ import { registerOutboxRoutes } from "./routes/outbox.ts";
 import { registerSchedulerRoutes } from "./routes/scheduler.ts";
 import { registerSessionRoutes } from "./routes/session.ts";
 import { registerSettlementRoutes } from "./routes/settlement.ts";
-import { registerSlackRoutes } from "./routes/slack.ts";
+import { registerSlackRoutes, slackWebhookPath } from "./routes/slack.ts";
 import { registerTeamsRoutes } from "./routes/teams.ts";
 import { registerTrainingRoutes } from "./routes/training.ts";
 import { registerVerificationRoutes } from "./routes/verify.ts";
@@ -66,8 +66,11 @@ export function createApp(services: Services): Hono<AppEnv> {
   app.use("*", loadSession);
   // Requests may have committed evidence entries, outbox rows or inbound messages; the workers are
   // debounced, so waking them is cheap.
-  app.use("*", async (_c, next) => {
+  app.use("*", async (c, next) => {
     await next();
+    // The Slack webhook wakes what its commits need itself (the bot after its batches): under a
+    // burst of clicks, waking every worker on every request costs more than storing the click.
+    if (c.req.path === slackWebhookPath) return;
     services.chainWriter.wake();
     services.dispatcher.wake();
     services.inbox.wake();

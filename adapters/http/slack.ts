@@ -18,6 +18,7 @@ import {
 import { resolveChannels } from "../../db/channels.ts";
 import type { Db } from "../../db/client.ts";
 import { type InboxProcessor, markInboundDone, receiveInbound } from "../../db/inbox.ts";
+import { inboxWriterOf } from "../../db/inbox-writer.ts";
 import { employeeIdentities, employees } from "../../db/schema/index.ts";
 import type { RawRequest } from "../shared/surface.ts";
 import {
@@ -610,10 +611,34 @@ function createRuntime(services: Services): SlackRuntime {
         inView: container.type === "view",
         ...(firstInput ? { firstInputBlock: firstInput.block_id as string } : {}),
       };
+      const bot = services.bot;
+      if (event.slack.kind === "block_actions" && bot.accept) {
+        // A click: the card is updated through the Web API, Slack needs nothing but an empty 200.
+        // It is sent once the click is stored (group commit); the bot handles it in a batch behind
+        // and the answer follows. Bolt would only ack it, so it is not asked.
+        const accepted = await bot.accept(neutral(event));
+        if (accepted.duplicate) {
+          logger.debug({ surface: "slack" }, "Slack click already stored");
+          return { status: 200 };
+        }
+        const answered = accepted.outcome.then(
+          (outcome) => deliver(job, outcome.replies, true),
+          (error: unknown) =>
+            logger.error(
+              { surface: "slack", error: (error as Error).name },
+              "an accepted Slack click was not handled; the inbox worker will run it",
+            ),
+        );
+        for (const work of [accepted.done, answered]) {
+          track(work);
+          waitUntil?.(work);
+        }
+        return { status: 200 };
+      }
       if (event.slack.kind === "event") {
         // Stored before Bolt acks it: a crash after the 200 loses nothing, a redelivery does nothing.
         const now = services.clock.now();
-        const stored = await receiveInbound(services.database, {
+        const stored = await inboxWriterOf(services.database).write({
           source: slackEventsSource,
           idempotencyKey: event.idempotencyKey,
           payload: { event: encodeEvent(neutral(event)) },

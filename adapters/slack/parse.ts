@@ -67,6 +67,8 @@ function mediaType(request: RawRequest): string {
 /** Slack's form-encoded `ssl_check=1` health check: unsigned, answered 200 before verification. */
 export function isSlackSslCheck(request: RawRequest): boolean {
   if (mediaType(request) !== "application/x-www-form-urlencoded") return false;
+  // Most bodies have no such field: no need to decode them (a click's payload is kilobytes).
+  if (!request.body.includes("ssl_check")) return false;
   return new URLSearchParams(request.body).get("ssl_check") === "1";
 }
 
@@ -479,6 +481,17 @@ function parseJson(text: string, what: string): unknown {
 }
 
 /** A verified request to `POST /webhooks/slack` → what it means. */
+/** The JSON each parsed request carried (interactivity's `payload`, an Events API envelope). */
+const parsedBodies = new WeakMap<RawRequest, Json>();
+
+/**
+ * The JSON body {@link parseSlackRequest} read from this request, if it read one: Bolt gets the
+ * same object instead of parsing the body a second time.
+ */
+export function parsedSlackBody(request: RawRequest): Json | undefined {
+  return parsedBodies.get(request);
+}
+
 export function parseSlackRequest(request: RawRequest, options: SlackParseOptions): ParseResult<SlackEvent> {
   const type = mediaType(request);
   const isForm =
@@ -491,6 +504,7 @@ export function parseSlackRequest(request: RawRequest, options: SlackParseOption
     if (payloadText !== null) {
       const payload = parseJson(payloadText, "payload");
       if (!isObject(payload)) return bad("payload is not an object");
+      parsedBodies.set(request, payload);
       switch (payload.type) {
         case "block_actions":
           return parseBlockActions(payload, options);
@@ -508,6 +522,7 @@ export function parseSlackRequest(request: RawRequest, options: SlackParseOption
   if (type !== "" && type !== "application/json") return bad(`unexpected content type ${type}`);
   const body = parseJson(request.body, "body");
   if (!isObject(body)) return bad("body is not an object");
+  parsedBodies.set(request, body);
   if (body.type === "url_verification") {
     const challenge = str(body.challenge) ?? bad("url_verification without challenge");
     return { kind: "handshake", status: 200, body: { challenge } };

@@ -13,6 +13,7 @@
 
 import { App, type Receiver, ReceiverMultipleAckError } from "@slack/bolt";
 import type { RawRequest } from "../shared/surface.ts";
+import { parsedSlackBody } from "./parse.ts";
 import { type LogSink, slackLogger } from "./send.ts";
 
 type Json = Record<string, unknown>;
@@ -27,8 +28,13 @@ export type Dispatched = {
   processing: Promise<void>;
 };
 
-/** The request body as Bolt expects it: JSON, form fields, or interactivity's `payload` JSON. */
+/**
+ * The request body as Bolt expects it: JSON, form fields, or interactivity's `payload` JSON (the
+ * object parse.ts already read, when it did).
+ */
 export function boltBody(request: RawRequest): Json {
+  const parsed = parsedSlackBody(request);
+  if (parsed) return parsed;
   const type = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
   if (
     type === "application/x-www-form-urlencoded" ||

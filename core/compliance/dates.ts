@@ -123,17 +123,30 @@ export function* eachDate(from: IsoDate, to: IsoDate): Generator<IsoDate> {
   for (let n = toDayNumber(from); n <= last; n++) yield fromDayNumber(n);
 }
 
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter per zone (as local-time.ts): building an Intl.DateTimeFormat costs far more than using one. */
+function dateFormatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = dateFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      calendar: "gregory",
+      numberingSystem: "latn",
+    });
+    if (dateFormatters.size >= 1000) dateFormatters.clear();
+    dateFormatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
 /** The calendar date of an instant in an IANA time zone (throws RangeError for an unknown zone). */
 export function dateInTimeZone(instant: Date, timeZone: string): IsoDate {
   if (Number.isNaN(instant.getTime())) throw new RangeError("Invalid instant");
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    calendar: "gregory",
-    numberingSystem: "latn",
-  }).formatToParts(instant);
+  const parts = dateFormatterFor(timeZone).formatToParts(instant);
   const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return formatIsoDate(part("year"), part("month"), part("day"));
 }

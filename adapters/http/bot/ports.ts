@@ -1,8 +1,10 @@
+import type { InboundEvent } from "../../../bots/events.ts";
 import type { BotPerson, BotPorts } from "../../../bots/ports.ts";
 import { parsePrincipal } from "../../../core/access/principal.ts";
 import { translate } from "../../../core/messages/index.ts";
 import {
   type ChatPerson,
+  chatPeopleByIdentity,
   chatPersonByExternalId,
   chatPersonByIdentity,
   colleaguesOf,
@@ -120,6 +122,40 @@ export function botPorts(services: ModuleServices, db: Db): BotPorts {
         });
       },
       clear: (key) => clearConversation(db, key),
+    },
+  };
+}
+
+/** Platform user ids the bot looks up by stored identity (not the web's principals). */
+const byIdentity = (surface: string, who: InboundEvent["who"]) =>
+  who.principal === undefined && surface !== "web" && who.userId.length > 0 && who.userId.length <= 256;
+
+/**
+ * The ports for a batch of events handled together: the people of all of them are looked up at
+ * once (two queries per surface, not two per event) and `identify` answers from that; everything
+ * else is {@link botPorts}.
+ */
+export async function batchBotPorts(
+  services: ModuleServices,
+  db: Db,
+  events: readonly InboundEvent[],
+): Promise<BotPorts> {
+  const ports = botPorts(services, db);
+  const wanted = new Map<string, string[]>();
+  for (const { surface, who } of events) {
+    if (byIdentity(surface, who)) wanted.set(surface, [...(wanted.get(surface) ?? []), who.userId]);
+  }
+  const known = new Map<string, BotPerson | undefined>();
+  for (const [surface, userIds] of wanted) {
+    const people = await chatPeopleByIdentity(db, surface, userIds);
+    for (const userId of userIds) known.set(`${surface}\u0000${userId}`, botPerson(people.get(userId)));
+  }
+  return {
+    ...ports,
+    identify(surface, who) {
+      const key = `${surface}\u0000${who.userId}`;
+      if (byIdentity(surface, who) && known.has(key)) return Promise.resolve(known.get(key));
+      return ports.identify(surface, who);
     },
   };
 }

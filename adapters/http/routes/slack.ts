@@ -18,12 +18,20 @@ function lowerCaseHeaders(c: Context<AppEnv>): Record<string, string> {
   return out;
 }
 
-/** `c.executionCtx.waitUntil` on Workers; Hono's getter throws on Node, where nothing is needed. */
+/** Set once Hono's getter has thrown: this runtime (Node) has no execution context. */
+let noExecutionContext = false;
+
+/**
+ * `c.executionCtx.waitUntil` on Workers; Hono's getter throws on Node, where nothing is needed
+ * (asked once: building that error on every request costs more than the rest of the check).
+ */
 function waitUntilOf(c: Context<AppEnv>): ((p: Promise<unknown>) => void) | undefined {
+  if (noExecutionContext) return undefined;
   try {
     const ctx = c.executionCtx;
     return (p) => ctx.waitUntil(p);
   } catch {
+    noExecutionContext = true;
     return undefined;
   }
 }
