@@ -7,7 +7,6 @@ import type { Reply } from "../../bots/reply.ts";
 import { fallbackText } from "../../cards/fallback-text.ts";
 import { Card, type CardNode, Text, walk } from "../../cards/model.ts";
 import { cardForNotification } from "../../cards/templates/notifications.ts";
-import { parsePrincipal } from "../../core/access/principal.ts";
 import { AppError } from "../../core/errors.ts";
 import { type Locale, negotiateLocale, translate } from "../../core/messages/index.ts";
 import {
@@ -27,6 +26,7 @@ import {
   employeeIdentities,
   employees,
 } from "../../db/schema/index.ts";
+import { activePlatformPerson, localeOfPrincipal } from "../../db/surface-people.ts";
 import type { DingTalkEvent } from "../dingtalk/parse.ts";
 import {
   type DingTalkMessage,
@@ -40,6 +40,7 @@ import type { DingTalkVerified } from "../dingtalk/verify.ts";
 import { type Config, isSurfaceEnabled } from "./config.ts";
 import { dingtalkText } from "./dingtalk-texts.ts";
 import type { LinkAction, LinkActionContext, LinkActionOutcome } from "./links/actions.ts";
+import { joinReferences, PostedMemory } from "./posted-memory.ts";
 import type { ModuleServices, Services } from "./services.ts";
 
 /**
@@ -163,36 +164,6 @@ export function dingtalkRefusalCard(): CardNode {
 
 // ---------------------------------------------------------------------------------------------
 // People
-
-async function personOf(
-  db: Db,
-  principal: string,
-): Promise<{ staffId: string; locale: Locale; name: string } | undefined> {
-  const parsed = parsePrincipal(principal);
-  if (parsed?.kind !== "employee") return undefined;
-  const [row] = await db
-    .select({
-      staffId: employeeIdentities.platformUserId,
-      locale: employees.locale,
-      status: employees.status,
-      name: employees.name,
-    })
-    .from(employees)
-    .innerJoin(employeeIdentities, eq(employeeIdentities.employeeId, employees.id))
-    .where(and(eq(employees.externalId, parsed.id), eq(employeeIdentities.platform, "dingtalk")));
-  if (row?.status !== "active") return undefined;
-  return { staffId: row.staffId, locale: negotiateLocale(row.locale, "zh-CN"), name: row.name };
-}
-
-async function localeOfPrincipal(db: Db, principal: string): Promise<Locale> {
-  const parsed = parsePrincipal(principal);
-  if (parsed?.kind !== "employee") return "zh-CN";
-  const [row] = await db
-    .select({ locale: employees.locale })
-    .from(employees)
-    .where(eq(employees.externalId, parsed.id));
-  return negotiateLocale(row?.locale, "zh-CN");
-}
 
 // ---------------------------------------------------------------------------------------------
 // Links for buttons and forms
@@ -687,27 +658,6 @@ const dingtalkRate = (rate: SenderEntry["rate"]): SenderEntry["rate"] => ({
 
 type NotifyDeps = Pick<ModuleServices, "config" | "clock" | "logger" | "database" | "linkTokens">;
 
-/** Posts already made for an outbox row and target (this process), so a retry does not repeat them. */
-class PostedMemory {
-  private readonly posted = new Map<string, string>();
-  key(message: OutgoingMessage, target: string): string {
-    return `${message.items.map((i) => i.outboxId).join(",")}|${target}`;
-  }
-  get(key: string): string | undefined {
-    return this.posted.get(key);
-  }
-  set(key: string, reference: string): void {
-    if (this.posted.size >= 10_000) {
-      const oldest = this.posted.keys().next().value;
-      if (oldest !== undefined) this.posted.delete(oldest);
-    }
-    this.posted.set(key, reference);
-  }
-}
-
-const joinReferences = (...refs: (string | undefined)[]) =>
-  refs.filter((r): r is string => r !== undefined && r !== "").join(" ") || undefined;
-
 /**
  * The `person` sender with DingTalk behind `next`: `next` delivers first, then a person with a
  * stored DingTalk identity (and active) gets the notification's card in their 1:1 chat with the
@@ -722,20 +672,20 @@ export function dingtalkPersonEntry(services: NotifyDeps, next: SenderEntry): Se
   const send: NotificationSender["send"] = async (message) => {
     const result = await next.sender.send(message);
     if (message.recipient.type !== "person") return result;
-    const person = await personOf(db, message.recipient.principal);
+    const person = await activePlatformPerson(db, message.recipient.principal, "dingtalk");
     if (!person) return result;
-    const key = memory.key(message, person.staffId);
+    const key = memory.key(message, person.userId);
     const known = memory.get(key);
     if (known) return { reference: joinReferences(result.reference, known) } as { reference?: string };
     const card = cardForNotification(message.kind, message.data, { locale: person.locale, t: translate });
     const place: Place = {
-      chatId: `dingtalk:${person.staffId}`,
+      chatId: `dingtalk:${person.userId}`,
       chatType: "direct",
-      staffId: person.staffId,
+      staffId: person.userId,
     };
     const rendered = await messageFor(services, db, message.recipient.principal, place, card);
-    const sent = await client.sendToUsers([person.staffId], rendered);
-    const reference = `dingtalk:${person.staffId}/${sent}`;
+    const sent = await client.sendToUsers([person.userId], rendered);
+    const reference = `dingtalk:${person.userId}/${sent}`;
     memory.set(key, reference);
     return { reference: joinReferences(result.reference, reference) } as { reference?: string };
   };

@@ -5,12 +5,11 @@ import type { InboundEvent } from "../../bots/events.ts";
 import type { BotOutcome, Reply } from "../../bots/reply.ts";
 import { Card, type CardNode, Text } from "../../cards/model.ts";
 import { cardForNotification } from "../../cards/templates/notifications.ts";
-import { parsePrincipal } from "../../core/access/principal.ts";
 import { dateInTimeZone } from "../../core/compliance/dates.ts";
 import type { EmployeeInput } from "../../core/directory/employee-input.ts";
 import { externalIdPattern } from "../../core/directory/employee-input.ts";
 import { AppError } from "../../core/errors.ts";
-import { type Locale, negotiateLocale, translate } from "../../core/messages/index.ts";
+import { translate } from "../../core/messages/index.ts";
 import type { NotificationSender, RatePolicy, SenderEntry } from "../../core/notifications/delivery.ts";
 import { resolveChannels } from "../../db/channels.ts";
 import type { Db } from "../../db/client.ts";
@@ -18,6 +17,7 @@ import { queueConnectorAction } from "../../db/connectors.ts";
 import { type InboxProcessor, markInboundDone, receiveInbound } from "../../db/inbox.ts";
 import { getEmployee, upsertEmployee } from "../../db/repositories/directory.ts";
 import { employeeIdentities, employees } from "../../db/schema/index.ts";
+import { activePlatformPerson, localeOfPrincipal } from "../../db/surface-people.ts";
 import {
   type LarkCallbackResponse,
   type LarkCard,
@@ -34,6 +34,7 @@ import {
 import { decodeEvent, encodeEvent } from "./bot/event-codec.ts";
 import { chatSource, inlineLeaseMs } from "./bot/index.ts";
 import { type Config, isSurfaceEnabled } from "./config.ts";
+import { joinReferences } from "./posted-memory.ts";
 import type { ModuleServices, Services } from "./services.ts";
 
 /**
@@ -694,38 +695,10 @@ export const larkChannelRate: RatePolicy = { ratePerSecond: 4, burst: 5 };
 
 type NotifyDeps = Pick<ModuleServices, "config" | "logger" | "database">;
 
-async function larkPersonOf(
-  db: Db,
-  principal: string,
-): Promise<{ larkId: string; locale: Locale } | undefined> {
-  const parsed = parsePrincipal(principal);
-  if (parsed?.kind !== "employee") return undefined;
-  const [row] = await db
-    .select({ larkId: employeeIdentities.platformUserId, locale: employees.locale, status: employees.status })
-    .from(employees)
-    .innerJoin(employeeIdentities, eq(employeeIdentities.employeeId, employees.id))
-    .where(and(eq(employees.externalId, parsed.id), eq(employeeIdentities.platform, "lark")));
-  if (row?.status !== "active") return undefined;
-  return { larkId: row.larkId, locale: negotiateLocale(row.locale, "zh-CN") };
-}
-
-async function localeOfPrincipal(db: Db, principal: string): Promise<Locale> {
-  const parsed = parsePrincipal(principal);
-  if (parsed?.kind !== "employee") return "zh-CN";
-  const [row] = await db
-    .select({ locale: employees.locale })
-    .from(employees)
-    .where(eq(employees.externalId, parsed.id));
-  return negotiateLocale(row?.locale, "zh-CN");
-}
-
 /** Lark's own idempotency key (`uuid`, ≤ 50 chars, honoured for an hour) for one message to one target. */
 function uuidOf(outboxIds: string, target: string): string {
   return createHash("sha256").update(`${outboxIds}|${target}`).digest("hex").slice(0, 40);
 }
-
-const joinReferences = (...refs: (string | undefined)[]) =>
-  refs.filter((r): r is string => r !== undefined && r !== "").join(" ") || undefined;
 
 /**
  * The `person` sender with Lark behind `next`: `next` delivers first, then a person with a stored
@@ -741,13 +714,13 @@ export function larkPersonEntry(services: NotifyDeps, next: SenderEntry): Sender
   const send: NotificationSender["send"] = async (message) => {
     const result = await next.sender.send(message);
     if (message.recipient.type !== "person") return result;
-    const person = await larkPersonOf(db, message.recipient.principal);
+    const person = await activePlatformPerson(db, message.recipient.principal, "lark");
     if (!person) return result;
     const card = cardForNotification(message.kind, message.data, { locale: person.locale, t: translate });
     let sent: { messageId: string };
     try {
-      sent = await sender.send(person.larkId, renderLarkCard(card, { chatType: "direct" }), {
-        uuid: uuidOf(message.items.map((i) => i.outboxId).join(","), person.larkId),
+      sent = await sender.send(person.userId, renderLarkCard(card, { chatType: "direct" }), {
+        uuid: uuidOf(message.items.map((i) => i.outboxId).join(","), person.userId),
       });
     } catch (error) {
       throw larkDeliveryError(error);

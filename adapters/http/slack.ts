@@ -5,12 +5,10 @@ import type { BotOutcome, Reply } from "../../bots/reply.ts";
 import { fallbackText } from "../../cards/fallback-text.ts";
 import { Card, type CardNode, Text } from "../../cards/model.ts";
 import { cardForNotification } from "../../cards/templates/notifications.ts";
-import { parsePrincipal } from "../../core/access/principal.ts";
 import { AppError } from "../../core/errors.ts";
-import { type Locale, negotiateLocale, translate } from "../../core/messages/index.ts";
+import { type Locale, translate } from "../../core/messages/index.ts";
 import {
   type NotificationSender,
-  type OutgoingMessage,
   RateLimitedError,
   type RatePolicy,
   type SenderEntry,
@@ -20,6 +18,7 @@ import type { Db } from "../../db/client.ts";
 import { type InboxProcessor, markInboundDone, receiveInbound } from "../../db/inbox.ts";
 import { inboxWriterOf } from "../../db/inbox-writer.ts";
 import { employeeIdentities, employees } from "../../db/schema/index.ts";
+import { activePlatformPerson, localeOfPrincipal } from "../../db/surface-people.ts";
 import type { RawRequest } from "../shared/surface.ts";
 import {
   type AckAnswer,
@@ -43,6 +42,7 @@ import {
 import { decodeEvent, encodeEvent } from "./bot/event-codec.ts";
 import { chatSource, inlineLeaseMs } from "./bot/index.ts";
 import { type Config, isSurfaceEnabled } from "./config.ts";
+import { joinReferences, PostedMemory } from "./posted-memory.ts";
 import type { ModuleServices, Services } from "./services.ts";
 
 /**
@@ -723,56 +723,6 @@ export const slackChannelRate: RatePolicy = { ratePerSecond: 1, burst: 3 };
 type NotifyDeps = Pick<ModuleServices, "config" | "logger" | "database">;
 
 /**
- * Posts that succeeded, by outbox rows and target, so a retry of a message that failed part-way
- * (another channel, the e-mail in front) does not post them again — in this process; after a
- * restart a retry may post once more.
- */
-class PostedMemory {
-  private readonly posted = new Map<string, string>();
-  key(message: OutgoingMessage, target: string): string {
-    return `${message.items.map((i) => i.outboxId).join(",")}|${target}`;
-  }
-  get(key: string): string | undefined {
-    return this.posted.get(key);
-  }
-  set(key: string, reference: string): void {
-    if (this.posted.size >= 10_000) {
-      const oldest = this.posted.keys().next().value;
-      if (oldest !== undefined) this.posted.delete(oldest);
-    }
-    this.posted.set(key, reference);
-  }
-}
-
-async function slackPersonOf(
-  db: Db,
-  principal: string,
-): Promise<{ userId: string; locale: Locale } | undefined> {
-  const parsed = parsePrincipal(principal);
-  if (parsed?.kind !== "employee") return undefined;
-  const [row] = await db
-    .select({ userId: employeeIdentities.platformUserId, locale: employees.locale, status: employees.status })
-    .from(employees)
-    .innerJoin(employeeIdentities, eq(employeeIdentities.employeeId, employees.id))
-    .where(and(eq(employees.externalId, parsed.id), eq(employeeIdentities.platform, "slack")));
-  if (row?.status !== "active") return undefined;
-  return { userId: row.userId, locale: negotiateLocale(row.locale, "zh-CN") };
-}
-
-async function localeOfPrincipal(db: Db, principal: string): Promise<Locale> {
-  const parsed = parsePrincipal(principal);
-  if (parsed?.kind !== "employee") return "zh-CN";
-  const [row] = await db
-    .select({ locale: employees.locale })
-    .from(employees)
-    .where(eq(employees.externalId, parsed.id));
-  return negotiateLocale(row?.locale, "zh-CN");
-}
-
-const joinReferences = (...refs: (string | undefined)[]) =>
-  refs.filter((r): r is string => r !== undefined && r !== "").join(" ") || undefined;
-
-/**
  * The `person` sender with Slack behind `next`: `next` (the web chat's idempotent copy and the
  * recording sink) delivers first, then a person with a stored Slack identity (and still active)
  * gets the notification's card as a DM (`conversations.open` + `chat.postMessage`). A Slack failure
@@ -788,7 +738,7 @@ export function slackPersonEntry(services: NotifyDeps, next: SenderEntry): Sende
   const send: NotificationSender["send"] = async (message) => {
     const result = await next.sender.send(message);
     if (message.recipient.type !== "person") return result;
-    const person = await slackPersonOf(db, message.recipient.principal);
+    const person = await activePlatformPerson(db, message.recipient.principal, "slack");
     if (!person) return result;
     const key = memory.key(message, person.userId);
     const known = memory.get(key);
