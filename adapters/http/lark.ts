@@ -11,13 +11,12 @@ import { externalIdPattern } from "../../core/directory/employee-input.ts";
 import { AppError } from "../../core/errors.ts";
 import { translate } from "../../core/messages/index.ts";
 import type { NotificationSender, RatePolicy, SenderEntry } from "../../core/notifications/delivery.ts";
-import { resolveChannels } from "../../db/channels.ts";
 import type { Db } from "../../db/client.ts";
 import { queueConnectorAction } from "../../db/connectors.ts";
 import { type InboxProcessor, markInboundDone, receiveInbound } from "../../db/inbox.ts";
 import { getEmployee, upsertEmployee } from "../../db/repositories/directory.ts";
 import { employeeIdentities, employees } from "../../db/schema/index.ts";
-import { activePlatformPerson, localeOfPrincipal } from "../../db/surface-people.ts";
+import { activePlatformPerson } from "../../db/surface-people.ts";
 import {
   type LarkCallbackResponse,
   type LarkCard,
@@ -34,7 +33,7 @@ import {
 import { decodeEvent, encodeEvent } from "./bot/event-codec.ts";
 import { chatSource, inlineLeaseMs } from "./bot/index.ts";
 import { type Config, isSurfaceEnabled } from "./config.ts";
-import { joinReferences } from "./posted-memory.ts";
+import { boundChannelEntry, joinReferences } from "./posted-memory.ts";
 import type { ModuleServices, Services } from "./services.ts";
 
 /**
@@ -736,25 +735,20 @@ export function larkPersonEntry(services: NotifyDeps, next: SenderEntry): Sender
 export function larkChannelEntry(services: NotifyDeps, next: SenderEntry): SenderEntry {
   const sender = larkSenderOf(services);
   if (!sender) return next;
-  const db = services.database.db;
-  const send: NotificationSender["send"] = async (message) => {
-    const result = await next.sender.send(message);
-    if (message.recipient.type !== "channel") return result;
-    const bound = (await resolveChannels(db, message.recipient)).filter((c) => c.platform === "lark");
-    const references: string[] = [];
-    for (const channel of bound) {
-      const locale = await localeOfPrincipal(db, channel.boundBy);
-      const card = cardForNotification(message.kind, message.data, { locale, t: translate });
+  return boundChannelEntry({
+    db: services.database.db,
+    platform: "lark",
+    rate: larkChannelRate,
+    next,
+    async post(channelId, card, message) {
       try {
-        const sent = await sender.send(channel.channelId, renderLarkCard(card, { chatType: "group" }), {
-          uuid: uuidOf(message.items.map((i) => i.outboxId).join(","), channel.channelId),
+        const sent = await sender.send(channelId, renderLarkCard(card, { chatType: "group" }), {
+          uuid: uuidOf(message.items.map((i) => i.outboxId).join(","), channelId),
         });
-        references.push(`lark:${sent.messageId}`);
+        return `lark:${sent.messageId}`;
       } catch (error) {
         throw larkDeliveryError(error);
       }
-    }
-    return { reference: joinReferences(result.reference, ...references) } as { reference?: string };
-  };
-  return { sender: { send }, rate: larkChannelRate };
+    },
+  });
 }

@@ -13,12 +13,11 @@ import {
   type RatePolicy,
   type SenderEntry,
 } from "../../core/notifications/delivery.ts";
-import { resolveChannels } from "../../db/channels.ts";
 import type { Db } from "../../db/client.ts";
 import { type InboxProcessor, markInboundDone, receiveInbound } from "../../db/inbox.ts";
 import { inboxWriterOf } from "../../db/inbox-writer.ts";
 import { employeeIdentities, employees } from "../../db/schema/index.ts";
-import { activePlatformPerson, localeOfPrincipal } from "../../db/surface-people.ts";
+import { activePlatformPerson } from "../../db/surface-people.ts";
 import type { RawRequest } from "../shared/surface.ts";
 import {
   type AckAnswer,
@@ -42,7 +41,7 @@ import {
 import { decodeEvent, encodeEvent } from "./bot/event-codec.ts";
 import { chatSource, inlineLeaseMs } from "./bot/index.ts";
 import { type Config, isSurfaceEnabled } from "./config.ts";
-import { joinReferences, PostedMemory } from "./posted-memory.ts";
+import { boundChannelEntry, joinReferences, PostedMemory } from "./posted-memory.ts";
 import type { ModuleServices, Services } from "./services.ts";
 
 /**
@@ -765,35 +764,20 @@ export function slackPersonEntry(services: NotifyDeps, next: SenderEntry): Sende
 export function slackChannelEntry(services: NotifyDeps, next: SenderEntry): SenderEntry {
   const sender = slackSenderOf(services);
   if (!sender) return next;
-  const memory = new PostedMemory();
-  const db = services.database.db;
-  const send: NotificationSender["send"] = async (message) => {
-    const result = await next.sender.send(message);
-    if (message.recipient.type !== "channel") return result;
-    const bound = (await resolveChannels(db, message.recipient)).filter((c) => c.platform === "slack");
-    const references: string[] = [];
-    for (const channel of bound) {
-      const key = memory.key(message, channel.id);
-      const known = memory.get(key);
-      if (known) {
-        references.push(known);
-        continue;
-      }
-      const locale = await localeOfPrincipal(db, channel.boundBy);
-      const card = cardForNotification(message.kind, message.data, { locale, t: translate });
-      let posted: { channel: string; ts: string };
+  return boundChannelEntry({
+    db: services.database.db,
+    platform: "slack",
+    rate: slackChannelRate,
+    next,
+    async post(channelId, card) {
       try {
-        posted = await sender.post(channel.channelId, renderMessage(card));
+        const posted = await sender.post(channelId, renderMessage(card));
+        return `slack:${posted.channel}/${posted.ts}`;
       } catch (error) {
         throw slackDeliveryError(error);
       }
-      const reference = `slack:${posted.channel}/${posted.ts}`;
-      memory.set(key, reference);
-      references.push(reference);
-    }
-    return { reference: joinReferences(result.reference, ...references) } as { reference?: string };
-  };
-  return { sender: { send }, rate: slackChannelRate };
+    },
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
