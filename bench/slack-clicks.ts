@@ -40,14 +40,18 @@
  * Baton runs with BATON_LOG_LEVEL=warn (at `info` it writes a log line per request; the bare
  * servers log nothing). "server CPU µs/click" is the server process's own CPU time (user + system)
  * from the first click until every effect was in, divided by the clicks: the load generator,
- * PostgreSQL and the fake Slack share the same two cores and are not in it.
+ * PostgreSQL and the fake Slack share the same two cores and are not in it. "machine CPU µs/click"
+ * is the busy time of every core (/proc/stat, so run it on a quiet machine) over the same span,
+ * divided by the clicks: everything a click costs — load generator, server, PostgreSQL, the fake
+ * Slack. The last line sets it beside what the 2× target leaves a click (cores ÷ 2 × bare Bolt's
+ * end-to-end rate), which decides whether the target fits this machine at all.
  */
 import { type ChildProcess, execFile, fork } from "node:child_process";
 import { createHmac, generateKeyPairSync, randomBytes, timingSafeEqual } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import postgres from "postgres";
@@ -87,9 +91,13 @@ export type RunFigures = {
   failed: number;
   /** CPU time of the server process (µs a click), from the first click until every effect was in. */
   serverCpuUs?: number;
+  /** CPU time of the whole machine (µs a click, every core and process: load, server, PostgreSQL, fake Slack), same span; Linux only. */
+  machineCpuUs?: number;
   /** Effects in the database (each click once). */
   effects: number;
   duplicates: number;
+  /** Baton: CPU time of the fake Slack Web API process (µs a click), same span: what one answer costs its receiver. */
+  slackApiCpuUs?: number;
   /** Baton: `chat.update` calls that reached the fake Slack, and clicked messages updated twice. */
   answers?: number;
   answersTwice?: number;
@@ -546,6 +554,19 @@ export async function load(
   return { latencies, failed, startedAt, ackedAt };
 }
 
+/** Busy CPU time of the whole machine so far (µs, every core), from /proc/stat; undefined off Linux. */
+function machineBusyUs(): number | undefined {
+  try {
+    const [cpu] = readFileSync("/proc/stat", "utf8").split("\n");
+    const fields = (cpu ?? "").trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: all but idle and iowait are busy.
+    const busy = fields.slice(0, 8).reduce((sum, v, i) => (i === 3 || i === 4 ? sum : sum + v), 0);
+    return (busy * 1_000_000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
+
 const percentile = (sorted: Float64Array | number[], p: number) =>
   sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number);
 
@@ -575,12 +596,15 @@ async function runServer(
 ): Promise<RunFigures> {
   const n = clicks.length;
   const cpuBefore = Number(await server.call("cpu"));
+  const slackCpuBefore = slackApi && target === "baton" ? Number(await slackApi.call("cpu")) : undefined;
+  const machineBefore = machineBusyUs();
   const result = await load(server.port, webhookPath[target], clicks, connections);
   let effects = 0;
   let duplicates = 0;
   let answers: number | undefined;
   let answersTwice: number | undefined;
   let effectsAt: number;
+  let machineAfter: number | undefined;
   if (target === "baton") {
     // The click's effect: its inbox row done (marked once the bot has handled it); its answer: the
     // chat.update of the clicked message. The run ends when both are there for every click.
@@ -597,6 +621,7 @@ async function runServer(
     };
     const seen = await waitFor(read, (v) => v.done >= n && v.answered >= n, 120_000);
     effectsAt = performance.now();
+    machineAfter = machineBusyUs();
     effects = seen.done;
     duplicates = seen.rows - Math.min(seen.rows, n);
     // Anything still arriving late would be a second answer.
@@ -613,10 +638,15 @@ async function runServer(
     };
     const seen = await waitFor(read, (v) => v.n >= n, 60_000);
     effectsAt = performance.now();
+    machineAfter = machineBusyUs();
     effects = seen.keys;
     duplicates = seen.n - seen.keys;
   }
   const serverCpuUs = Math.round((Number(await server.call("cpu")) - cpuBefore) / n);
+  const slackApiCpuUs =
+    slackApi && slackCpuBefore !== undefined
+      ? Math.round((Number(await slackApi.call("cpu")) - slackCpuBefore) / n)
+      : undefined;
   const sorted = result.latencies.slice().sort();
   const seconds = (result.ackedAt - result.startedAt) / 1000;
   const endToEnd = (Math.max(effectsAt, result.ackedAt) - result.startedAt) / 1000;
@@ -628,6 +658,10 @@ async function runServer(
     endToEndPerSecond: Math.round(n / endToEnd),
     failed: result.failed,
     serverCpuUs,
+    ...(slackApiCpuUs !== undefined ? { slackApiCpuUs } : {}),
+    ...(machineBefore !== undefined && machineAfter !== undefined
+      ? { machineCpuUs: Math.round((machineAfter - machineBefore) / n) }
+      : {}),
     effects,
     duplicates,
     ...(answers !== undefined ? { answers, answersTwice: answersTwice ?? 0 } : {}),
@@ -677,6 +711,7 @@ async function runPgbench(
     const before = Number(
       (await sql<{ n: number }[]>`select count(*)::int as n from bench_clicks`)[0]?.n ?? 0,
     );
+    const machineBefore = machineBusyUs();
     const out = await retry(() =>
       run(
         "pgbench",
@@ -698,6 +733,7 @@ async function runPgbench(
         { cwd: dir },
       ),
     );
+    const machineAfter = machineBusyUs();
     const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1] ?? 0);
     const failedMatch = /number of failed transactions: (\d+)/.exec(out);
     const latencies: number[] = [];
@@ -717,6 +753,9 @@ async function runPgbench(
       p50: round(percentile(latencies, 0.5)),
       p99: round(percentile(latencies, 0.99)),
       endToEndPerSecond: Math.round(tps),
+      ...(machineBefore !== undefined && machineAfter !== undefined && after > before
+        ? { machineCpuUs: Math.round((machineAfter - machineBefore) / (after - before)) }
+        : {}),
       failed: Number(failedMatch?.[1] ?? 0),
       effects: after - before,
       duplicates: 0,
@@ -739,6 +778,8 @@ function median(runs: RunFigures[]): RunFigures {
     p99: pick("p99"),
     endToEndPerSecond: pick("endToEndPerSecond"),
     ...(base.serverCpuUs !== undefined ? { serverCpuUs: pick("serverCpuUs") } : {}),
+    ...(base.machineCpuUs !== undefined ? { machineCpuUs: pick("machineCpuUs") } : {}),
+    ...(base.slackApiCpuUs !== undefined ? { slackApiCpuUs: pick("slackApiCpuUs") } : {}),
     failed: runs.reduce((s, r) => s + r.failed, 0),
     effects: runs.reduce((s, r) => s + r.effects, 0),
     duplicates: runs.reduce((s, r) => s + r.duplicates, 0),
@@ -893,6 +934,7 @@ export function printSlackClicks(report: SlackClicksReport): void {
       "p99 ms": m.p99,
       "end-to-end/s": m.endToEndPerSecond,
       "server CPU µs/click": m.serverCpuUs ?? "",
+      "machine CPU µs/click": m.machineCpuUs ?? "",
       "lost or failed":
         m.failed + Math.max(0, m.clicks - m.effects) + (m.answers === undefined ? 0 : m.clicks - m.answers),
       "applied twice": m.duplicates + (m.answersTwice ?? 0),
@@ -904,6 +946,17 @@ export function printSlackClicks(report: SlackClicksReport): void {
     console.log(
       `Baton: p99 ${baton.p99} ms (target < 50), end-to-end ${baton.endToEndPerSecond}/s = ` +
         `${(baton.endToEndPerSecond / bolt.endToEndPerSecond).toFixed(2)}× bare Bolt's ${bolt.endToEndPerSecond}/s (target ≥ 2×)`,
+    );
+    // What the target leaves a click of the whole machine's CPU (every process on every core).
+    const cores = availableParallelism();
+    const budget = Math.round((cores * 1_000_000) / (2 * bolt.endToEndPerSecond));
+    console.log(
+      `The 2× target leaves ${budget} µs of machine CPU a click (${cores} cores at ${2 * bolt.endToEndPerSecond} clicks/s); ` +
+        `used: Baton ${baton.machineCpuUs ?? "?"} µs (of which the fake Slack receiving its answer ${baton.slackApiCpuUs ?? "?"} µs)` +
+        report.targets
+          .filter((t) => t.target !== "baton" && t.median.machineCpuUs !== undefined)
+          .map((t) => `, ${names[t.target]} ${t.median.machineCpuUs} µs`)
+          .join(""),
     );
   }
 }

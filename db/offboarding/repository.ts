@@ -212,18 +212,18 @@ export function caseView(row: CaseRow, employeeExternalId: string, steps: readon
   };
 }
 
-export async function externalIdOf(db: Db, employeeId: string): Promise<string> {
-  const [row] = await db
-    .select({ externalId: employees.externalId })
-    .from(employees)
-    .where(eq(employees.id, employeeId));
-  return row?.externalId ?? "unknown";
-}
-
+/** A case as the API shows it: the case with its employee's id and its steps, in one round trip. */
 export async function loadCaseView(db: Db, id: string): Promise<CaseView> {
-  const row = await caseRow(db, id);
-  const [externalId, steps] = await Promise.all([externalIdOf(db, row.employeeId), stepsOf(db, id)]);
-  return caseView(row, externalId, steps);
+  const [[found], steps] = await Promise.all([
+    db
+      .select({ row: cases, externalId: employees.externalId })
+      .from(cases)
+      .innerJoin(employees, eq(employees.id, cases.employeeId))
+      .where(eq(cases.id, id)),
+    stepsOf(db, id),
+  ]);
+  if (!found) throw caseNotFound(id);
+  return caseView(found.row, found.externalId, steps);
 }
 
 export type CaseFilter = {
