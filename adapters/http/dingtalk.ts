@@ -667,15 +667,15 @@ type NotifyDeps = Pick<ModuleServices, "config" | "clock" | "logger" | "database
 export function dingtalkPersonEntry(services: NotifyDeps, next: SenderEntry): SenderEntry {
   const client = dingtalkClientOf(services);
   if (!client) return next;
-  const memory = new PostedMemory();
   const db = services.database.db;
+  const memory = new PostedMemory(db, "dingtalk:person");
   const send: NotificationSender["send"] = async (message) => {
     const result = await next.sender.send(message);
     if (message.recipient.type !== "person") return result;
     const person = await activePlatformPerson(db, message.recipient.principal, "dingtalk");
     if (!person) return result;
     const key = memory.key(message, person.userId);
-    const known = memory.get(key);
+    const known = await memory.get(key);
     if (known) return { reference: joinReferences(result.reference, known) } as { reference?: string };
     const card = cardForNotification(message.kind, message.data, { locale: person.locale, t: translate });
     const place: Place = {
@@ -686,7 +686,7 @@ export function dingtalkPersonEntry(services: NotifyDeps, next: SenderEntry): Se
     const rendered = await messageFor(services, db, message.recipient.principal, place, card);
     const sent = await client.sendToUsers([person.userId], rendered);
     const reference = `dingtalk:${person.userId}/${sent}`;
-    memory.set(key, reference);
+    await memory.set(key, reference);
     return { reference: joinReferences(result.reference, reference) } as { reference?: string };
   };
   return { sender: { send }, rate: dingtalkRate(next.rate) };
@@ -702,8 +702,8 @@ export function dingtalkChannelEntry(services: NotifyDeps, next: SenderEntry): S
   const client = dingtalkClientOf(services);
   const robot = dingtalkAlertRobot(services);
   if (!client && !robot) return next;
-  const memory = new PostedMemory();
   const db = services.database.db;
+  const memory = new PostedMemory(db, "dingtalk:channel");
   const send: NotificationSender["send"] = async (message) => {
     let result: SendResult;
     try {
@@ -723,7 +723,7 @@ export function dingtalkChannelEntry(services: NotifyDeps, next: SenderEntry): S
       groups = bound.length;
       for (const channel of bound) {
         const key = memory.key(message, channel.id);
-        const known = memory.get(key);
+        const known = await memory.get(key);
         if (known) {
           references.push(known);
           continue;
@@ -738,7 +738,7 @@ export function dingtalkChannelEntry(services: NotifyDeps, next: SenderEntry): S
           : renderDingTalkMessage(card);
         const sent = await client.sendToGroup(channel.channelId, rendered);
         const reference = `dingtalk:${channel.channelId}/${sent}`;
-        memory.set(key, reference);
+        await memory.set(key, reference);
         references.push(reference);
       }
     }
@@ -748,7 +748,7 @@ export function dingtalkChannelEntry(services: NotifyDeps, next: SenderEntry): S
       const recipient = message.recipient;
       for (const person of await purposePeople(db, recipient.purpose, recipient.entityId)) {
         const key = memory.key(message, `person:${person.staffId}`);
-        const known = memory.get(key);
+        const known = await memory.get(key);
         if (known) {
           references.push(known);
           continue;
@@ -762,16 +762,16 @@ export function dingtalkChannelEntry(services: NotifyDeps, next: SenderEntry): S
         const rendered = await messageFor(services, db, person.principal, place, card);
         const sent = await client.sendToUsers([person.staffId], rendered);
         const reference = `dingtalk:${person.staffId}/${sent}`;
-        memory.set(key, reference);
+        await memory.set(key, reference);
         references.push(reference);
       }
     }
     if (robot && message.recipient.purpose === "hr") {
       const key = memory.key(message, "alert-robot");
-      if (!memory.get(key)) {
+      if (!(await memory.get(key))) {
         const card = cardForNotification(message.kind, message.data, { locale: "zh-CN", t: translate });
         await robot.send(card);
-        memory.set(key, "dingtalk:alert-robot");
+        await memory.set(key, "dingtalk:alert-robot");
       }
       references.push("dingtalk:alert-robot");
     }

@@ -2,8 +2,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { CardNode } from "../../cards/model.ts";
 import type { OutgoingMessage, SenderEntry } from "../../core/notifications/delivery.ts";
 import { bindChannel } from "../../db/channels.ts";
+import { recallPost } from "../../db/posted-messages.ts";
 import { resetDatabase, testDatabase } from "../../test/helpers/db.ts";
-import { boundChannelEntry } from "./posted-memory.ts";
+import { boundChannelEntry, PostedMemory, postedMessagesPurgeJob } from "./posted-memory.ts";
 
 const database = await testDatabase();
 const at = new Date("2026-03-02T02:00:00Z");
@@ -72,6 +73,43 @@ describe("boundChannelEntry", () => {
     expect(posted.sort()).toEqual(["C1", "C2"]);
     expect(posted).not.toContain("oc_1");
     expect(result.reference?.split(" ").sort()).toEqual(["sink:1", "slack:C1", "slack:C2"]);
+  });
+
+  it("remembers across a restart: a new sender (another process) does not post to channels already posted to", async () => {
+    const posted: string[] = [];
+    const build = (failing: boolean) =>
+      boundChannelEntry({
+        db: database.db,
+        platform: "slack",
+        rate: { ratePerSecond: 1, burst: 3 },
+        next,
+        async post(channelId: string) {
+          if (failing && posted.length === 1) throw new Error("platform down");
+          posted.push(channelId);
+          return `slack:${channelId}`;
+        },
+      });
+    await expect(build(true).sender.send(message)).rejects.toThrow("platform down");
+    expect(posted).toHaveLength(1);
+    // The process restarts: a fresh sender, nothing in memory.
+    const result = await build(false).sender.send(message);
+    expect(posted.sort()).toEqual(["C1", "C2"]);
+    expect(result.reference?.split(" ").sort()).toEqual(["sink:1", "slack:C1", "slack:C2"]);
+    // Another message (another outbox row) is posted afresh.
+    const other = { ...message, items: message.items.map((i) => ({ ...i, outboxId: 8 })) };
+    await build(false).sender.send(other);
+    expect(posted.sort()).toEqual(["C1", "C1", "C2", "C2"]);
+  });
+
+  it("forgets posts after 30 days (housekeeping)", async () => {
+    const memory = new PostedMemory(database.db, "test", () => at);
+    const key = memory.key(message, "C1");
+    await memory.set(key, "slack:C1");
+    expect(await recallPost(database.db, key)).toBe("slack:C1");
+    await postedMessagesPurgeJob({ database }).run(new Date(at.getTime() + 29 * 86_400_000));
+    expect(await recallPost(database.db, key)).toBe("slack:C1");
+    await postedMessagesPurgeJob({ database }).run(new Date(at.getTime() + 31 * 86_400_000));
+    expect(await recallPost(database.db, key)).toBeUndefined();
   });
 
   it("passes person messages through to the next sender untouched", async () => {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { CardNode } from "../../cards/model.ts";
 import { cardForNotification } from "../../cards/templates/notifications.ts";
 import { translate } from "../../core/messages/index.ts";
@@ -8,30 +9,64 @@ import type {
   RatePolicy,
   SenderEntry,
 } from "../../core/notifications/delivery.ts";
+import type { TickJob } from "../../core/ports.ts";
 import { resolveChannels } from "../../db/channels.ts";
 import type { Db } from "../../db/client.ts";
+import { purgePosts, recallPost, recordPost } from "../../db/posted-messages.ts";
 import { localeOfPrincipal } from "../../db/surface-people.ts";
+import type { ModuleServices } from "./services.ts";
 
 /**
  * Posts that succeeded, by outbox rows and target, so a retry of a message that failed part-way
- * (another channel, a sender in front) does not post them again — in this process; after a restart
- * a retry may post once more.
+ * (another channel, a sender in front) does not post them again — kept in the database
+ * (`posted_messages`), so a restart or another instance does not post them again either. Each
+ * sender has its own namespace. Only a crash between the platform's answer and the record can
+ * still post twice (the platforms have no idempotency key for these posts).
  */
 export class PostedMemory {
-  private readonly posted = new Map<string, string>();
+  private readonly recent = new Map<string, string>();
+  constructor(
+    private readonly db: Db,
+    private readonly namespace: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
   key(message: OutgoingMessage, target: string): string {
-    return `${message.items.map((i) => i.outboxId).join(",")}|${target}`;
+    const ids = message.items.map((i) => i.outboxId).join(",");
+    return `${this.namespace}:${createHash("sha256").update(`${ids}|${target}`).digest("hex")}`;
   }
-  get(key: string): string | undefined {
-    return this.posted.get(key);
+  async get(key: string): Promise<string | undefined> {
+    const known = this.recent.get(key);
+    if (known !== undefined) return known;
+    const stored = await recallPost(this.db, key);
+    if (stored !== undefined) this.remember(key, stored);
+    return stored;
   }
-  set(key: string, reference: string): void {
-    if (this.posted.size >= 10_000) {
-      const oldest = this.posted.keys().next().value;
-      if (oldest !== undefined) this.posted.delete(oldest);
+  /** Never throws: the post has happened; if the record cannot be written, this process still knows. */
+  async set(key: string, reference: string): Promise<void> {
+    this.remember(key, reference);
+    try {
+      await recordPost(this.db, key, reference, this.now());
+    } catch {
+      // Kept in `recent`; a retry in this process still skips the post.
     }
-    this.posted.set(key, reference);
   }
+  private remember(key: string, reference: string): void {
+    if (this.recent.size >= 10_000) {
+      const oldest = this.recent.keys().next().value;
+      if (oldest !== undefined) this.recent.delete(oldest);
+    }
+    this.recent.set(key, reference);
+  }
+}
+
+/** Housekeeping on the scheduler's tick: records of posts older than 30 days go. */
+export function postedMessagesPurgeJob(services: Pick<ModuleServices, "database">): TickJob {
+  return {
+    name: "posted-messages.purge",
+    async run(now) {
+      await purgePosts(services.database.db, new Date(now.getTime() - 30 * 24 * 3600_000));
+    },
+  };
 }
 
 /** The references of every sender a message went through, space-separated (kept on the outbox row). */
@@ -55,7 +90,7 @@ export function boundChannelEntry(options: {
   post: ChannelPoster;
 }): SenderEntry {
   const { db, platform, next, post } = options;
-  const memory = new PostedMemory();
+  const memory = new PostedMemory(db, `${platform}:channel`);
   const send: NotificationSender["send"] = async (message) => {
     const result = await next.sender.send(message);
     if (message.recipient.type !== "channel") return result;
@@ -63,7 +98,7 @@ export function boundChannelEntry(options: {
     const references: string[] = [];
     for (const channel of bound) {
       const key = memory.key(message, channel.id);
-      const known = memory.get(key);
+      const known = await memory.get(key);
       if (known) {
         references.push(known);
         continue;
@@ -74,7 +109,7 @@ export function boundChannelEntry(options: {
         cardForNotification(message.kind, message.data, { locale, t: translate }),
         message,
       );
-      memory.set(key, reference);
+      await memory.set(key, reference);
       references.push(reference);
     }
     const reference = joinReferences(result.reference, ...references);

@@ -732,15 +732,15 @@ type NotifyDeps = Pick<ModuleServices, "config" | "logger" | "database">;
 export function slackPersonEntry(services: NotifyDeps, next: SenderEntry): SenderEntry {
   const sender = slackSenderOf(services);
   if (!sender) return next;
-  const memory = new PostedMemory();
   const db = services.database.db;
+  const memory = new PostedMemory(db, "slack:person");
   const send: NotificationSender["send"] = async (message) => {
     const result = await next.sender.send(message);
     if (message.recipient.type !== "person") return result;
     const person = await activePlatformPerson(db, message.recipient.principal, "slack");
     if (!person) return result;
     const key = memory.key(message, person.userId);
-    const known = memory.get(key);
+    const known = await memory.get(key);
     if (known) return { reference: joinReferences(result.reference, known) } as { reference?: string };
     const card = cardForNotification(message.kind, message.data, { locale: person.locale, t: translate });
     let posted: { channel: string; ts: string };
@@ -750,7 +750,7 @@ export function slackPersonEntry(services: NotifyDeps, next: SenderEntry): Sende
       throw slackDeliveryError(error);
     }
     const reference = `slack:${posted.channel}/${posted.ts}`;
-    memory.set(key, reference);
+    await memory.set(key, reference);
     return { reference: joinReferences(result.reference, reference) } as { reference?: string };
   };
   return { sender: { send }, rate: slackPersonRate };

@@ -62,3 +62,18 @@ export const webMessages = pgTable(
       .where(sql`${t.sourceKey} is not null`),
   ],
 );
+
+/**
+ * Posts a chat sender made for an outbox message, by message and target (a channel binding, a
+ * person's platform id), so a retry after a part-way failure — in this process or after a restart —
+ * does not post to the targets that already got it. Kept a while after the post (housekeeping).
+ */
+export const postedMessages = pgTable(
+  "posted_messages",
+  {
+    key: text("key").primaryKey(),
+    reference: text("reference").notNull(),
+    postedAt: timestamp("posted_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (t) => [index("posted_messages_posted_at_idx").on(t.postedAt)],
+);
