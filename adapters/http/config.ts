@@ -177,6 +177,10 @@ const envSchema = z.object({
   DINGTALK_CORP_IDS: list,
   DINGTALK_ALERT_WEBHOOK: url(["http:", "https:"]),
   DINGTALK_ALERT_SECRET: optionalText,
+  /** Opens DingTalk's Stream mode WebSocket for approval events (adapters/dingtalk/README.md). */
+  DINGTALK_STREAM: flag,
+  /** The resignation approval template (`processCode`) whose approved instances open a case. */
+  DINGTALK_RESIGNATION_PROCESS_CODE: optionalText,
   CONNECTOR_OA_SECRET: webhookSecret,
   CONNECTOR_CRM_URL: url(["http:", "https:"]),
   CONNECTOR_CRM_SECRET: webhookSecret,

@@ -106,8 +106,27 @@ type Json = Record<string, unknown>;
 const lastDayNames = /最后工作日|离职日期|预计离职|last\s*(working\s*)?day|leaving\s*date/i;
 const reasonNames = /离职原因|原因|reason/i;
 
-/** A `bpms_instance_change` event (as DingTalk pushes it, or forwarded) → a case when approved. */
-export async function dingtalkApprovalToCase(services: Deps, event: unknown): Promise<ApprovalOutcome> {
+/** What an approved resignation instance opens: the offboarding command's input. */
+export type ApprovalCaseInput = {
+  processInstanceId: string;
+  employeeExternalId: string;
+  noticeDate: string;
+  requestedLastDay: string | null;
+  reason: string | null;
+};
+
+/** The idempotency key of the case an instance opens (the forwarding API and Stream mode share it). */
+export const dingtalkApprovalKey = (processInstanceId: string) => `dingtalk-approval:${processInstanceId}`;
+
+/**
+ * Reads a `bpms_instance_change` event's instance back from DingTalk: an approved one whose
+ * originator is linked → the case to open; anything else → why not. `db` may be a transaction.
+ */
+export async function readDingTalkApproval(
+  services: Deps,
+  db: Db,
+  event: unknown,
+): Promise<{ status: "ignored"; reason: string } | { status: "open"; input: ApprovalCaseInput }> {
   const body = (typeof event === "object" && event !== null ? event : {}) as Json;
   const eventType = String(body.EventType ?? body.eventType ?? "bpms_instance_change");
   const id = String(body.processInstanceId ?? body.process_instance_id ?? "");
@@ -123,7 +142,7 @@ export async function dingtalkApprovalToCase(services: Deps, event: unknown): Pr
   if (instance.status !== "COMPLETED" || instance.result !== "agree")
     return { status: "ignored", reason: `instance ${String(instance.status)}/${String(instance.result)}` };
   const originator = String(instance.originator_userid ?? "");
-  const [person] = await services.database.db
+  const [person] = await db
     .select({ externalId: employees.externalId })
     .from(employees)
     .innerJoin(employeeIdentities, eq(employeeIdentities.employeeId, employees.id))
@@ -142,15 +161,32 @@ export async function dingtalkApprovalToCase(services: Deps, event: unknown): Pr
   };
   const lastDay = field(lastDayNames)?.slice(0, 10);
   const reason = field(reasonNames)?.slice(0, 2000);
+  return {
+    status: "open",
+    input: {
+      processInstanceId: id,
+      employeeExternalId: person.externalId,
+      noticeDate,
+      requestedLastDay: lastDay && isIsoDate(lastDay) ? lastDay : null,
+      reason: reason || null,
+    },
+  };
+}
+
+/** A `bpms_instance_change` event (as DingTalk pushes it, or forwarded) → a case when approved. */
+export async function dingtalkApprovalToCase(services: Deps, event: unknown): Promise<ApprovalOutcome> {
+  const read = await readDingTalkApproval(services, services.database.db, event);
+  if (read.status === "ignored") return read;
+  const { input } = read;
   const opened = await offboardingCommands(offboardingDepsOf(services)).openCase({
-    employeeExternalId: person.externalId,
-    noticeDate,
+    employeeExternalId: input.employeeExternalId,
+    noticeDate: input.noticeDate,
     separationType: "resignation",
-    requestedLastDay: lastDay && isIsoDate(lastDay) ? lastDay : null,
-    reason: reason || null,
+    requestedLastDay: input.requestedLastDay,
+    reason: input.reason,
     actor: "system:dingtalk",
     channel: "dingtalk",
-    idempotencyKey: `dingtalk-approval:${id}`,
+    idempotencyKey: dingtalkApprovalKey(input.processInstanceId),
   });
   return { status: "opened", caseId: opened.case.id, created: opened.created };
 }

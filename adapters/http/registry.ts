@@ -18,11 +18,13 @@ import { connectorJob } from "./connectors/job.ts";
 import { connectorProcessors } from "./connectors/processors.ts";
 import { connectorSenderEntry } from "./connectors/senders.ts";
 import { dingtalkChannelEntry, dingtalkLinks, dingtalkPersonEntry, dingtalkPurgeJob } from "./dingtalk.ts";
+import { dingtalkInboxProcessors } from "./dingtalk-stream.ts";
 import { emailPersonEntry } from "./email.ts";
 import { larkChannelEntry, larkInboxProcessors, larkPersonEntry } from "./lark.ts";
 import type { LinkAction } from "./links/actions.ts";
 import { nonCompeteJob } from "./non-compete/job.ts";
 import { offboardingDepsOf } from "./offboarding.ts";
+import { postedMessagesPurgeJob } from "./posted-memory.ts";
 import { auditHeadType } from "./routes/audit.ts";
 import type { ModuleServices, Services } from "./services.ts";
 import { slackChannelEntry, slackInboxProcessors, slackPersonEntry } from "./slack.ts";
@@ -55,6 +57,7 @@ export function tickJobs(services: Base): TickJob[] {
     nonCompeteJob(services),
     conversationPurgeJob(services),
     dingtalkPurgeJob(services),
+    postedMessagesPurgeJob(services),
     // Last: the digest reports what this tick's jobs left.
     dailyDigestJob({
       database,
@@ -110,6 +113,7 @@ export function inboxProcessors(services: Base): InboxProcessor[] {
     ...botInboxProcessors(services),
     ...slackInboxProcessors(services),
     ...larkInboxProcessors(services),
+    ...dingtalkInboxProcessors(services),
   ];
 }
 

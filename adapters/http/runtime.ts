@@ -11,6 +11,7 @@ import type { SeedSet } from "../../db/seeds/seed.ts";
 import type { Config } from "./config.ts";
 import { surfaceStatus } from "./config.ts";
 import { type Cron, startCron } from "./cron.ts";
+import { dingtalkStreamWanted, startDingTalkStream } from "./dingtalk-stream.ts";
 import { type Keys, loadKeys } from "./keys.ts";
 import { createLinkActionRegistry, type LinkAction } from "./links/actions.ts";
 import { loginAction } from "./links/login-action.ts";
@@ -148,6 +149,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
       remoteAddress: options.remoteAddress ?? (() => undefined),
     });
     let cron: Cron | undefined;
+    let stream: { stop(): Promise<void> } | undefined;
     return {
       services,
       lock,
@@ -169,8 +171,11 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
         services.dispatcher.start();
         services.inbox.start();
         cron = startCron(services);
+        // After the inbox started: the Stream stores events there and acks them once stored.
+        if (dingtalkStreamWanted(config, options.holder)) stream = startDingTalkStream(services);
       },
       async close() {
+        await stream?.stop();
         await cron?.stop();
         await services.inbox.stop();
         await services.dispatcher.stop();

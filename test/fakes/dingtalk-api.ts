@@ -11,7 +11,9 @@
  * - `POST /topapi/v2/department/listsubid`, `/topapi/v2/user/list`, `/topapi/processinstance/get`.
  *
  * Errors are DingTalk's: HTTP 200 with `errcode` ≠ 0 (old host), 4xx with `code` (new host).
- * `failNext(path, answer)` makes the next calls of a path fail (e.g. a rate-limit answer).
+ * `failNext(path, answer)` makes the next calls of a path fail (e.g. a rate-limit answer);
+ * `route(path, answer)` serves another path (the Stream gateway's `connections/open`,
+ * test/fakes/dingtalk-stream.ts).
  */
 
 import { createServer, type IncomingMessage, type Server } from "node:http";
@@ -42,6 +44,7 @@ export type FakeDingTalkApi = {
   /** Succeeded 1:1 and group sends, as `{to, msgKey, param}` (param parsed). */
   sent(): { to: string; msgKey: string; param: Json; path: string }[];
   failNext(path: string, answer: FakeDingTalkAnswer, times?: number): void;
+  route(path: string, answer: (body: Json) => { status: number; body: Json }): void;
   setUsers(byDept: Record<number, Json[]>, subDepts?: Record<number, number[]>): void;
   setApproval(id: string, instance: Json): void;
   /** Moves the custom robot's clock (its 20-a-minute window and the sign window). */
@@ -69,6 +72,7 @@ export async function startFakeDingTalkApi(options: { appSecret: string }): Prom
   let users: Record<number, Json[]> = {};
   let subDepts: Record<number, number[]> = {};
   const approvals = new Map<string, Json>();
+  const routes = new Map<string, (body: Json) => { status: number; body: Json }>();
   let robotSends: number[] = [];
   let now = () => Date.now();
   let counter = 0;
@@ -79,6 +83,8 @@ export async function startFakeDingTalkApi(options: { appSecret: string }): Prom
       const next = failing.shift() as FakeDingTalkAnswer;
       return { status: next.status ?? 200, body: next.body };
     }
+    const routed = routes.get(path);
+    if (routed) return routed(body);
     switch (path) {
       case "/gettoken":
         if (query.appkey !== fakeAppKey || query.appsecret !== options.appSecret)
@@ -188,6 +194,9 @@ export async function startFakeDingTalkApi(options: { appSecret: string }): Prom
       const list = failures.get(path) ?? [];
       for (let i = 0; i < times; i++) list.push(answer);
       failures.set(path, list);
+    },
+    route(path, answer) {
+      routes.set(path, answer);
     },
     setUsers(byDept, sub = {}) {
       users = byDept;

@@ -86,8 +86,9 @@ export function registerDingTalkRoutes(app: Hono<AppEnv>): void {
 
   /**
    * A `bpms_instance_change` event, forwarded by whatever receives DingTalk's event subscription
-   * (Stream mode, or its encrypted HTTP push): the instance is read back from DingTalk and an
-   * approved resignation becomes a case, once per instance.
+   * (its encrypted HTTP push, or a Stream client elsewhere; `DINGTALK_STREAM=1` has Baton hold the
+   * Stream itself, adapters/http/dingtalk-stream.ts): the instance is read back from DingTalk and
+   * an approved resignation becomes a case, once per instance (the same key either way).
    */
   app.post("/api/v1/dingtalk/approval-events", requireScope("cases:write"), async (c) => {
     let body: unknown;
