@@ -333,6 +333,21 @@ export const notificationExamples: Record<NotificationKind, Record<string, unkno
   "settlement.outstanding": { caseId, employee: "E1001", items: 2 },
   "handover.accounts-listed": { caseId, step: "handover", added: 3, accounts: 3 },
   "channel.bound": { date: "2026-03-01" },
+  "bot.reply": {
+    card: {
+      type: "card",
+      header: { title: "Your checklist", tone: "info" },
+      children: [
+        { type: "text", text: "Your last day is 2026-04-01.", markdown: false },
+        {
+          type: "actions",
+          elements: [
+            { type: "button", label: "My checklist", action: "case.status", value: caseId, style: "primary" },
+          ],
+        },
+      ],
+    },
+  },
   "notification.batch": {
     items: [
       { kind: "step.overdue", data: { caseId } },

@@ -10,6 +10,7 @@ import {
   Text,
   type Tone,
 } from "../model.ts";
+import { storedCard } from "../stored.ts";
 import { type CardContext, field, type MessageKey, stepName } from "./context.ts";
 import { genericNotification } from "./general.ts";
 import { hrAlert, hrDigest } from "./hr.ts";
@@ -44,6 +45,7 @@ export const notificationKinds = [
   "settlement.outstanding",
   "handover.accounts-listed",
   "channel.bound",
+  "bot.reply",
   "notification.batch",
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
@@ -127,7 +129,10 @@ const openStep = (data: Data, ctx: CardContext) => {
 };
 const openCourse = (data: Data, ctx: CardContext) => [open("training.open", id(data.courseId), ctx)];
 
-const specs: Record<Exclude<NotificationKind, "hr.alert" | "hr.digest" | "notification.batch">, Spec> = {
+const specs: Record<
+  Exclude<NotificationKind, "hr.alert" | "hr.digest" | "notification.batch" | "bot.reply">,
+  Spec
+> = {
   "step.assigned": { tone: "info", actions: openStep },
   "step.reminder": { tone: "info", actions: openStep },
   "step.due": { tone: "warning", actions: openStep },
@@ -232,6 +237,19 @@ export function cardForNotification(kind: string, data: Data, ctx: CardContext):
   if (!isNotificationKind(kind)) return genericNotification({}, ctx);
   if (kind === "hr.alert") return hrAlert(alertData(data), ctx);
   if (kind === "hr.digest") return hrDigest(digestData(data), ctx);
+  if (kind === "bot.reply") {
+    // The bot's own answer, delivered late (the event was recovered after an interruption).
+    const card = storedCard(data.card);
+    if (!card) return genericNotification({}, ctx);
+    return {
+      ...card,
+      header: {
+        ...card.header,
+        title: `${title(kind, ctx)} · ${card.header.title}`,
+        subtitle: ctx.t(ctx.locale, "card.notify.bot.reply.subtitle"),
+      },
+    };
+  }
   if (kind === "notification.batch") {
     const items = Array.isArray(data.items) ? (data.items as Data[]) : [];
     return Card({ title: title(kind, ctx), tone: "info" }, [

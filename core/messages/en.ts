@@ -585,6 +585,8 @@ export const en = {
     "The CRM listed customer accounts; they were added to your handover checklist.",
   "card.notify.channel.bound.title": "Channel bound",
   "card.notify.channel.bound.body": "This group now receives Baton's alerts for its purpose.",
+  "card.notify.bot.reply.title": "Baton's answer",
+  "card.notify.bot.reply.subtitle": "Delivered late: Baton was interrupted while answering you",
   "card.notify.notification.batch.title": "Several updates",
   "card.notify.notification.batch.body": "Several updates were folded into one message.",
   "bot.command.usage":

@@ -536,6 +536,8 @@ export const zhCN: Record<MessageKey, string> = {
   "card.notify.handover.accounts-listed.body": "CRM 列出了客户账户，已加入您的交接清单。",
   "card.notify.channel.bound.title": "群组已绑定",
   "card.notify.channel.bound.body": "本群组现将接收 Baton 的相应提醒。",
+  "card.notify.bot.reply.title": "Baton 的回复",
+  "card.notify.bot.reply.subtitle": "延迟送达：Baton 回复你时曾中断",
   "card.notify.notification.batch.title": "多条通知",
   "card.notify.notification.batch.body": "多条通知已合并为一条消息。",
   "bot.command.usage":

@@ -15,6 +15,7 @@ import {
   maxIdempotencyKeyLength,
 } from "../../../db/inbox.ts";
 import { inboxWriterOf } from "../../../db/inbox-writer.ts";
+import { enqueueNotification } from "../../../db/outbox.ts";
 import type { ModuleServices } from "../services.ts";
 import { decodeEvent, encodeEvent } from "./event-codec.ts";
 import { batchBotPorts, botPorts } from "./ports.ts";
@@ -218,9 +219,9 @@ function principalOf(principal: string | undefined): { principal?: string } {
 
 /**
  * Recovery: a chat event whose inline handling never marked it done is run again by the inbox
- * worker, inside its transaction (so the effect commits with the inbox mark, once). The answer
- * cards cannot reach the chat any more (the surface's request is long gone); the effect is what
- * counts, and later notifications go through the outbox as usual.
+ * worker, inside its transaction (so the effect commits with the inbox mark, once). The surface's
+ * request is long gone, so the answer cards go to the person as `bot.reply` notifications through
+ * the outbox (queued in the same transaction, marked as late); search suggestions are dropped.
  */
 export function botInboxProcessors(services: ModuleServices): InboxProcessor[] {
   return surfaceNames.map((surface) => ({
@@ -231,9 +232,26 @@ export function botInboxProcessors(services: ModuleServices): InboxProcessor[] {
         throw new AppError("bad_request", "The stored chat event cannot be read back.");
       }
       const handled = await handle(event, botPorts(services, tx));
+      const answers = handled.replies.filter((r) => r.type !== "options");
+      if (handled.principal !== undefined) {
+        // The answer reaches the person after all, through the outbox in this same transaction
+        // (once, whatever happens next); on every chat they use, as a notification would.
+        for (const [index, reply] of answers.entries()) {
+          await enqueueNotification(
+            tx,
+            {
+              kind: "bot.reply",
+              recipient: { type: "person", principal: handled.principal },
+              data: { card: reply.card, surface },
+              dedupeKey: `bot-reply:${message.id}:${index}`,
+            },
+            services.clock.now(),
+          );
+        }
+      }
       services.logger.info(
-        { inboxId: message.id, surface, replies: handled.replies.length },
-        "recovered a chat event; its answer was not delivered",
+        { inboxId: message.id, surface, replies: answers.length, queued: handled.principal !== undefined },
+        "recovered a chat event; its answer goes through the outbox",
       );
     },
   }));
