@@ -286,17 +286,35 @@ describe("steps and cases", () => {
     });
   });
 
-  it("handover.update shows the ticks without completing anything", async () => {
+  it("handover.update saves the ticks without completing anything, and the card shows what is stored", async () => {
     const ports = world();
     const view = caseOf("C1", "E1", "M1");
     const handover = view.steps.find((s) => s.key === "handover");
     if (handover) handover.status = "active";
     ports.world.cases.push(view);
-    const reply = only((await run(ports, action("M1", "handover.update", "C1", { done: ["code"] }))).replies);
+    const reply = only(
+      (await run(ports, action("M1", "handover.update", "C1", { done: ["code", "moon"] }))).replies,
+    );
     expect(reply.type).toBe("replace");
     const choice = reply.card.children.find((c) => c.type === "choice-input");
     expect(choice).toMatchObject({ initial: ["code"] });
+    expect(text(reply.card)).toContain("Saved: 1 of 3 items handed over.");
+    expect(ports.calls.saveChecklist).toEqual([
+      {
+        caseId: "C1",
+        stepKey: "handover",
+        actor: "employee:M1",
+        checklist: { documents: false, code: true, equipment: false },
+      },
+    ]);
     expect(ports.calls.completeStep).toHaveLength(0);
+    // Opened again later: the stored ticks.
+    const again = only((await run(ports, message("M1", "/baton handover"))).replies);
+    expect(again.card.children.find((c) => c.type === "choice-input")).toMatchObject({ initial: ["code"] });
+    // Someone who may not act gets the refusal and nothing is saved.
+    const wrong = only((await run(ports, action("E3", "handover.update", "C1", { done: [] }))).replies);
+    expect(wrong.card.header.title).toBe("Not allowed");
+    expect(ports.calls.saveChecklist).toHaveLength(1);
   });
 
   it("cases is for HR (and finance) only, and goes to the 1:1 chat when asked in a group", async () => {

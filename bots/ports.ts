@@ -54,7 +54,7 @@ export type CaseListFilter = { status: "active" | "all"; limit: number };
 
 export type CasePort = Pick<
   OffboardingCommands,
-  "giveNotice" | "completeStep" | "getCase" | "activeCaseOf"
+  "giveNotice" | "completeStep" | "saveChecklist" | "getCase" | "activeCaseOf"
 > & {
   /** Cases in id order (HR's list). */
   list(filter: CaseListFilter): Promise<CaseView[]>;

@@ -1,94 +1,112 @@
-import { z } from "zod";
 import { type CardNode, maxValueLength } from "./model.ts";
 
 /**
  * A card tree read back from storage (an outbox row's data): checked against the model before a
  * renderer sees it, so a row that is not a card becomes "no card", never a renderer's exception.
+ * (Cards import no packages — DESIGN §2 — so the check is written out here.)
  */
 
-const text = z.string().max(10_000);
-const label = z.string().max(500);
-const id = z.string().min(1).max(100);
-const action = z.string().min(1).max(maxValueLength);
-const option = z.object({ label, value: z.string().max(maxValueLength) });
-const confirmation = z.object({ title: label, text, confirm: label, deny: label });
-const style = z.enum(["primary", "danger", "default"]);
+type Json = Record<string, unknown>;
+type Check = (value: unknown) => boolean;
 
-const button = z.object({
-  type: z.literal("button"),
-  label,
-  action,
-  value: z.string().max(maxValueLength).optional(),
-  style,
-  confirm: confirmation.optional(),
-});
-const linkButton = z.object({ type: z.literal("link-button"), label, url: z.string().url().max(2000) });
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+const str =
+  (max: number, min = 0): Check =>
+  (v) =>
+    typeof v === "string" && v.length >= min && v.length <= max;
+const bool: Check = (v) => typeof v === "boolean";
+const optional =
+  (check: Check): Check =>
+  (v) =>
+    v === undefined || check(v);
+const oneOf =
+  (...values: string[]): Check =>
+  (v) =>
+    typeof v === "string" && values.includes(v);
+const list =
+  (check: Check, max: number): Check =>
+  (v) =>
+    Array.isArray(v) && v.length <= max && v.every(check);
+/** An object whose listed properties pass their checks (other properties are not allowed). */
+const shape =
+  (checks: Record<string, Check>): Check =>
+  (v) =>
+    isObject(v) &&
+    Object.keys(v).every((k) => Object.hasOwn(checks, k)) &&
+    Object.entries(checks).every(([k, check]) => check(v[k]));
 
-const block = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("text"), text, markdown: z.boolean() }),
-  z.object({ type: z.literal("fields"), fields: z.array(z.object({ label, value: text })).max(50) }),
-  z.object({ type: z.literal("divider") }),
-  z.object({ type: z.literal("actions"), elements: z.array(z.union([button, linkButton])).max(25) }),
-  z.object({
-    type: z.literal("text-input"),
-    id,
-    label,
-    placeholder: label.optional(),
-    multiline: z.boolean(),
-    required: z.boolean(),
-    initial: text.optional(),
-  }),
-  z.object({
-    type: z.literal("choice-input"),
-    id,
-    label,
-    options: z.array(option).max(100),
-    multiple: z.boolean(),
-    required: z.boolean(),
-    initial: z.array(z.string().max(maxValueLength)).optional(),
-  }),
-  z.object({
-    type: z.literal("date-input"),
-    id,
-    label,
-    required: z.boolean(),
-    initial: z.string().max(10).optional(),
-    min: z.string().max(10).optional(),
-  }),
-  z.object({
-    type: z.literal("person-input"),
-    id,
-    label,
-    required: z.boolean(),
-    multiple: z.boolean(),
-    options: z.array(option).max(100),
-    search: z.union([
-      z.object({ mode: z.literal("local") }),
-      z.object({ mode: z.literal("remote"), action }),
-    ]),
-  }),
-  z.object({
-    type: z.literal("submit"),
-    label,
-    action,
-    value: z.string().max(maxValueLength).optional(),
-    style,
-    confirm: confirmation.optional(),
-  }),
-]);
+const text = str(10_000);
+const label = str(500);
+const id = str(100, 1);
+const action = str(maxValueLength, 1);
+const value = str(maxValueLength);
+const date = str(10);
+const option = shape({ label, value });
+const confirm = optional(shape({ title: label, text, confirm: label, deny: label }));
+const style = oneOf("primary", "danger", "default");
 
-const cardSchema = z.object({
-  type: z.literal("card"),
-  header: z.object({
+const button = shape({ type: oneOf("button"), label, action, value: optional(value), style, confirm });
+const linkButton: Check = (v) =>
+  shape({ type: oneOf("link-button"), label, url: str(2000) })(v) &&
+  /^https?:\/\//.test(String((v as Json).url));
+
+const blocks: Record<string, Check> = {
+  text: shape({ type: oneOf("text"), text, markdown: bool }),
+  fields: shape({ type: oneOf("fields"), fields: list(shape({ label, value: text }), 50) }),
+  divider: shape({ type: oneOf("divider") }),
+  actions: shape({ type: oneOf("actions"), elements: list((e) => button(e) || linkButton(e), 25) }),
+  "text-input": shape({
+    type: oneOf("text-input"),
+    id,
+    label,
+    placeholder: optional(label),
+    multiline: bool,
+    required: bool,
+    initial: optional(text),
+  }),
+  "choice-input": shape({
+    type: oneOf("choice-input"),
+    id,
+    label,
+    options: list(option, 100),
+    multiple: bool,
+    required: bool,
+    initial: optional(list(value, 100)),
+  }),
+  "date-input": shape({
+    type: oneOf("date-input"),
+    id,
+    label,
+    required: bool,
+    initial: optional(date),
+    min: optional(date),
+  }),
+  "person-input": shape({
+    type: oneOf("person-input"),
+    id,
+    label,
+    required: bool,
+    multiple: bool,
+    options: list(option, 100),
+    search: (v) => shape({ mode: oneOf("local") })(v) || shape({ mode: oneOf("remote"), action })(v),
+  }),
+  submit: shape({ type: oneOf("submit"), label, action, value: optional(value), style, confirm }),
+};
+
+const block: Check = (v) =>
+  isObject(v) && typeof v.type === "string" && Object.hasOwn(blocks, v.type) && (blocks[v.type] as Check)(v);
+
+const card = shape({
+  type: oneOf("card"),
+  header: shape({
     title: label,
-    subtitle: label.optional(),
-    tone: z.enum(["info", "success", "warning", "danger"]),
+    subtitle: optional(label),
+    tone: oneOf("info", "success", "warning", "danger"),
   }),
-  children: z.array(block).max(100),
+  children: list(block, 100),
 });
 
 /** The stored value as a card, or undefined when it is not one. */
 export function storedCard(value: unknown): CardNode | undefined {
-  const parsed = cardSchema.safeParse(value);
-  return parsed.success ? (parsed.data as CardNode) : undefined;
+  return card(value) ? (value as CardNode) : undefined;
 }

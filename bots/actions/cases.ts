@@ -17,6 +17,7 @@ import { compareDates, type IsoDate } from "../../core/compliance/dates.ts";
 import { AppError } from "../../core/errors.ts";
 import type { MessageKey } from "../../core/messages/index.ts";
 import type { CaseView, StepView } from "../../core/offboarding/case.ts";
+import { decideChecklistSave } from "../../core/offboarding/checklist.ts";
 import { stepOf } from "../../core/offboarding/template.ts";
 import { templateById } from "../../core/offboarding/templates.ts";
 import { actingParty, decideCompletion, mayReadCase } from "../../core/offboarding/transitions.ts";
@@ -80,15 +81,19 @@ function mayRead(ctx: BotContext, view: CaseView): boolean {
   });
 }
 
-/** `act`: the core would let them complete the step; `read`: they may only see the case. */
-function access(ctx: BotContext, view: CaseView, step: StepView): "act" | "read" | "none" {
-  const decision = decideCompletion({
+/** What the core's rule says about the person completing the step (no reason given in chat). */
+function completion(ctx: BotContext, view: CaseView, step: StepView) {
+  return decideCompletion({
     step: { ...step, readsGates: false },
     actor: actor(ctx),
     employee: employeeOf(view),
     hasReason: false,
   });
-  if (decision.allowed) return "act";
+}
+
+/** `act`: the core would let them complete the step; `read`: they may only see the case. */
+function access(ctx: BotContext, view: CaseView, step: StepView): "act" | "read" | "none" {
+  if (completion(ctx, view, step).allowed) return "act";
   return mayRead(ctx, view) ? "read" : "none";
 }
 
@@ -158,7 +163,8 @@ function stepName(ctx: BotContext, key: string): string {
   return stepLabel(ctx.cards, key);
 }
 
-async function handoverCard(ctx: BotContext, view: CaseView, step: StepView, done?: readonly string[]) {
+/** The handover card with the ticks as stored on the step (saved progress included). */
+async function handoverCard(ctx: BotContext, view: CaseView, step: StepView, note?: string) {
   const labels = await ctx.ports.cases.checklistLabels(view.id);
   const checklist = step.checklist ?? {};
   return handoverChecklist(
@@ -169,8 +175,9 @@ async function handoverCard(ctx: BotContext, view: CaseView, step: StepView, don
       items: Object.entries(checklist).map(([key, ticked]) => {
         const label =
           labels[key] ?? (key === "customer-accounts" ? ctx.text("card.handover.item.customer") : undefined);
-        return { key, ...(label !== undefined ? { label } : {}), done: done ? done.includes(key) : ticked };
+        return { key, ...(label !== undefined ? { label } : {}), done: ticked };
       }),
+      ...(note !== undefined ? { note } : {}),
     },
     ctx.cards,
   );
@@ -274,7 +281,10 @@ function handoverStep(view: CaseView): StepView {
   return stepFor(view, "handover");
 }
 
-/** `handover.update`: the ticks are checked and the card shows them; completing records them. */
+/**
+ * `handover.update` (Save): the ticks are stored on the running step (the core's saveChecklist,
+ * with its rules: the receiver only confirms receipt) and the card shows what is stored.
+ */
 export function updateHandover(ctx: BotContext, value: string | undefined): Promise<Reply[]> {
   return guarded(ctx, async () => {
     const view = await ctx.ports.cases.getCase(caseIdOf(value));
@@ -282,9 +292,28 @@ export function updateHandover(ctx: BotContext, value: string | undefined): Prom
     if (access(ctx, view, step) !== "act") return [tell(ctx.event, notAllowed({}, ctx.cards))];
     const stateKey = stepStateKeys[step.status];
     if (stateKey) return [say(ctx, ctx.text(stateKey, { step: stepName(ctx, step.key) }))];
+    const saving = decideChecklistSave(completion(ctx, view, step));
+    if (!saving.allowed && saving.refusal === "receiver") {
+      const text = ctx.text("case.checklist_receiver", { step: stepName(ctx, step.key) });
+      return [say(ctx, text, { tone: "warning" })];
+    }
     const known = Object.keys(step.checklist ?? {});
-    const done = (formList(ctx.event, "done") ?? []).filter((item) => known.includes(item));
-    return [show(ctx, await handoverCard(ctx, view, step, done))];
+    const done = formList(ctx.event, "done");
+    // Items the card no longer has (an old card) are left out; no list sent means no change.
+    const checklist = done === undefined ? {} : Object.fromEntries(known.map((k) => [k, done.includes(k)]));
+    const result = await ctx.ports.cases.saveChecklist({
+      caseId: view.id,
+      stepKey: step.key,
+      actor: ctx.person.principal,
+      checklist,
+    });
+    const saved = result.case.steps.find((s) => s.key === step.key) ?? step;
+    const ticks = Object.values(saved.checklist ?? {});
+    const note = ctx.text("bot.handover.saved", {
+      done: ticks.filter(Boolean).length,
+      total: ticks.length,
+    });
+    return [show(ctx, await handoverCard(ctx, result.case, saved, note))];
   });
 }
 

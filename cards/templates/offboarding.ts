@@ -135,6 +135,8 @@ export type HandoverChecklistData = {
   dueDate: string;
   /** Items by key; a known key gets its catalogue label, others (CRM accounts) show their label. */
   items: { key: string; label?: string; done: boolean }[];
+  /** A line above the items, e.g. that the ticks were saved. */
+  note?: string;
 };
 
 /** The handover checklist for the manager and receiver. */
@@ -147,6 +149,7 @@ export function handoverChecklist(data: HandoverChecklistData, ctx: CardContext)
   return Card({ title: t(locale, "card.handover.title", { name: data.employeeName }), tone: "info" }, [
     Text(t(locale, "card.handover.body", { dueDate: data.dueDate })),
     Fields([field(ctx, "card.field.case", data.caseId), field(ctx, "card.field.due_date", data.dueDate)]),
+    data.note !== undefined && Text(data.note),
     ChoiceInput(
       "done",
       t(locale, "card.handover.items"),

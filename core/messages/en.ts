@@ -1,6 +1,7 @@
 import { botEn } from "./parts/bot.ts";
 import { dingtalkEn } from "./parts/dingtalk.ts";
 import { emailEn } from "./parts/email.ts";
+import { handoverEn } from "./parts/handover.ts";
 import { hrEn } from "./parts/hr.ts";
 import { teamsEn } from "./parts/teams.ts";
 import { webEn } from "./parts/web.ts";
@@ -8,6 +9,7 @@ import { webEn } from "./parts/web.ts";
 /** English texts. The keys of this object are the catalogue's keys; zh-CN must have every one. */
 export const en = {
   ...botEn,
+  ...handoverEn,
   ...webEn,
   ...hrEn,
   ...emailEn,

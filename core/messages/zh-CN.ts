@@ -2,6 +2,7 @@ import type { MessageKey } from "./en.ts";
 import { botZhCN } from "./parts/bot.ts";
 import { dingtalkZhCN } from "./parts/dingtalk.ts";
 import { emailZhCN } from "./parts/email.ts";
+import { handoverZhCN } from "./parts/handover.ts";
 import { hrZhCN } from "./parts/hr.ts";
 import { teamsZhCN } from "./parts/teams.ts";
 import { webZhCN } from "./parts/web.ts";
@@ -9,6 +10,7 @@ import { webZhCN } from "./parts/web.ts";
 /** 简体中文文本：键与英文目录一一对应，占位符相同。 */
 export const zhCN: Record<MessageKey, string> = {
   ...botZhCN,
+  ...handoverZhCN,
   ...webZhCN,
   ...hrZhCN,
   ...emailZhCN,

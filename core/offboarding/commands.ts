@@ -58,6 +58,17 @@ export type CompleteStepInput = {
   data?: Record<string, unknown> | null;
 };
 
+export type SaveChecklistInput = {
+  caseId: string;
+  stepKey: string;
+  /** The acting person (or system) — already authenticated by the caller. */
+  actor: string;
+  /** Item id → done; only items the step's checklist has. Items left out keep their value. */
+  checklist: Record<string, boolean>;
+  /** Required when HR acts on someone's behalf; only its hash is kept. */
+  note?: string | null;
+};
+
 export type StepResult = {
   case: CaseView;
   /** False for a harmless repeat. */
@@ -75,6 +86,8 @@ export type OffboardingCommands = {
   giveNotice(input: NoticeInput): Promise<NoticeReceipt>;
   openCase(input: OpenCaseInput): Promise<{ case: CaseView; created: boolean }>;
   completeStep(input: CompleteStepInput): Promise<StepResult>;
+  /** Records handover checklist progress on the running step without completing it. */
+  saveChecklist(input: SaveChecklistInput): Promise<StepResult>;
   getCase(caseId: string): Promise<CaseView>;
   /** The running case of an employee, if any. */
   activeCaseOf(employeeExternalId: string): Promise<CaseView | undefined>;

@@ -1,4 +1,5 @@
 import type { OffboardingCommands } from "../../core/offboarding/commands.ts";
+import { saveChecklist } from "./checklist.ts";
 import { completeStep } from "./complete.ts";
 import type { OffboardingDeps } from "./engine.ts";
 import { giveNotice, openCase } from "./open.ts";
@@ -18,6 +19,7 @@ export function offboardingCommands(deps: OffboardingDeps): OffboardingCommands 
       return { case: await loadCaseView(deps.database.db, caseId), created };
     },
     completeStep: (input) => completeStep(deps, input),
+    saveChecklist: (input) => saveChecklist(deps, input),
     getCase: (caseId) => loadCaseView(deps.database.db, caseId),
     async activeCaseOf(employeeExternalId) {
       const person = await personByExternalId(deps.database.db, employeeExternalId);

@@ -5,7 +5,8 @@ import { legalLastDay } from "../../core/compliance/legal-clock.ts";
 import { AppError } from "../../core/errors.ts";
 import { translate } from "../../core/messages/index.ts";
 import type { CaseView, StepView } from "../../core/offboarding/case.ts";
-import type { CompleteStepInput, NoticeInput } from "../../core/offboarding/commands.ts";
+import { applyTicks, decideChecklistSave } from "../../core/offboarding/checklist.ts";
+import type { CompleteStepInput, NoticeInput, SaveChecklistInput } from "../../core/offboarding/commands.ts";
 import { actingParty, decideCompletion } from "../../core/offboarding/transitions.ts";
 
 /**
@@ -112,6 +113,7 @@ export type FakePorts = BotPorts & {
   calls: {
     giveNotice: NoticeInput[];
     completeStep: CompleteStepInput[];
+    saveChecklist: SaveChecklistInput[];
     bind: unknown[];
     sign: unknown[];
     answers: { attemptId: string; questionId: string; choices: string[] }[];
@@ -136,6 +138,7 @@ export function fakePorts(partial: Partial<FakeWorld> = {}): FakePorts {
   const calls: FakePorts["calls"] = {
     giveNotice: [],
     completeStep: [],
+    saveChecklist: [],
     bind: [],
     sign: [],
     answers: [],
@@ -211,6 +214,30 @@ export function fakePorts(partial: Partial<FakeWorld> = {}): FakePorts {
             handover.receiver = receiver.startsWith("employee:") ? receiver : `employee:${receiver}`;
         }
         return { case: view, changed: true, capacity: decision.capacity };
+      },
+      async saveChecklist(input) {
+        calls.saveChecklist.push(input);
+        const view = await getCase(input.caseId);
+        const target = view.steps.find((s) => s.key === input.stepKey);
+        if (!target) throw new AppError("not_found", "no step", { messageKey: "case.step_not_found" });
+        const decision = decideChecklistSave(
+          decideCompletion({
+            step: { ...target, readsGates: false },
+            actor: actingParty(input.actor, byId(input.actor.replace(/^employee:/, ""))?.functions ?? []),
+            employee: `employee:${view.employeeExternalId}`,
+            hasReason: Boolean(input.note),
+          }),
+        );
+        if (!decision.allowed) {
+          throw new AppError("forbidden", "not yours", {
+            messageKey: "case.checklist_not_yours",
+            params: { step: target.key },
+          });
+        }
+        const change = applyTicks(target.checklist ?? {}, input.checklist);
+        if (!change.ok) throw new AppError("unprocessable", "unknown", { messageKey: "case.step_data" });
+        target.checklist = change.checklist;
+        return { case: view, changed: change.changed.length > 0, capacity: decision.capacity };
       },
       getCase,
       async activeCaseOf(externalId) {

@@ -5,6 +5,8 @@ import type { ActionEvent, InboundEvent } from "../../../bots/events.ts";
 import type { BotOutcome, Reply } from "../../../bots/reply.ts";
 import { fallbackText } from "../../../cards/fallback-text.ts";
 import type { CardNode } from "../../../cards/model.ts";
+import { cardForNotification } from "../../../cards/templates/notifications.ts";
+import { translate } from "../../../core/messages/index.ts";
 import type { CaseView } from "../../../core/offboarding/case.ts";
 import type { Database } from "../../../db/client.ts";
 import { receiveInbound } from "../../../db/inbox.ts";
@@ -268,6 +270,57 @@ describe("the bot over the real commands", () => {
     expect(mine.text).toContain("Settlement: ✓ done");
   });
 
+  it("Save stores the handover ticks: the card says so, and opening the handover later shows them", async () => {
+    const view = await resign();
+    await receive(click(slack("M1"), "notice.acknowledge", view.id, { receiver: "employee:E2" }));
+    const ticksOf = (c: CardNode) => {
+      const input = c.children.find((n) => n.type === "choice-input");
+      return input?.type === "choice-input" ? [...(input.initial ?? [])].sort() : [];
+    };
+
+    const saved = card(
+      await receive(
+        click(slack("M1"), "handover.update", view.id, { done: ["documents", "code", "equipment"] }),
+      ),
+    );
+    expect(saved.type).toBe("replace");
+    expect(ticksOf(saved.card)).toEqual(["code", "documents", "equipment"]);
+    expect(saved.text).toContain("Saved: 3 of 4 items handed over.");
+    expect(await evidenceCount(database, "case.checklist.saved")).toBe(1);
+    expect(await stepCompletions("handover")).toBe(0);
+
+    // The next day, the manager opens the handover again: the ticks are there.
+    clock.advance(24 * 3600_000);
+    const reopened = card(await receive(say(slack("M1"), "/baton handover")));
+    expect(ticksOf(reopened.card)).toEqual(["code", "documents", "equipment"]);
+    const fromStep = card(await receive(click(slack("M1", "group"), "step.open", `${view.id}:handover`)));
+    expect(ticksOf(fromStep.card)).toEqual(["code", "documents", "equipment"]);
+    expect(stepOf(await caseOf("E1"), "handover")).toMatchObject({
+      status: "active",
+      checklist: { documents: true, code: true, "customer-accounts": false, equipment: true },
+    });
+
+    // The receiver may not tick the owner's list; a stranger gets "not allowed"; nothing changes.
+    const receiver = card(await receive(click(slack("E2"), "handover.update", view.id, { done: [] })));
+    expect(receiver.type).toBe("reply");
+    expect(receiver.text).toContain("As the receiver you confirm receipt");
+    const stranger = card(await receive(click(slack("E3"), "handover.update", view.id, { done: [] })));
+    expect(stranger.card.header.title).toBe("Not allowed");
+    expect(ticksOf(card(await receive(say(slack("M1"), "/baton handover"))).card)).toEqual([
+      "code",
+      "documents",
+      "equipment",
+    ]);
+    expect(await evidenceCount(database, "case.checklist.saved")).toBe(1);
+
+    // Completing without sending the list keeps what was saved.
+    await receive(click(slack("M1"), "handover.complete", view.id));
+    expect(stepOf(await caseOf("E1"), "handover")).toMatchObject({
+      status: "done",
+      checklist: { documents: true, code: true, "customer-accounts": false, equipment: true },
+    });
+  });
+
   it("binds a group as the HR channel for HR only, not in a 1:1 chat", async () => {
     expect(card(await receive(say(slack("E1", "group"), "bind hr"))).card.header.title).toBe("Not allowed");
     expect(card(await receive(say(slack("HR1"), "bind hr"))).text).toContain("group chat");
@@ -334,6 +387,16 @@ describe("the bot over the real commands", () => {
     expect(stepOf(await caseOf("E1"), "acknowledge")?.status).toBe("done");
     expect((await receive(event)).duplicate).toBe(true);
     expect(await stepCompletions("acknowledge")).toBe(1);
+    // The answer the manager never saw goes to them through the outbox, marked as late, once.
+    const rows = await database.query<{ data: { card: CardNode; surface: string } }>(
+      sql`select data from outbox where kind = 'bot.reply' and recipient->>'principal' = 'employee:M1'`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.data.surface).toBe("slack");
+    const shown = cardForNotification("bot.reply", rows[0]?.data ?? {}, { locale: "en", t: translate });
+    expect(shown.header.title).toBe(`Baton's answer · ${rows[0]?.data.card.header.title}`);
+    expect(shown.header.subtitle).toBe(translate("en", "card.notify.bot.reply.subtitle"));
+    expect((await t.services.inbox.runOnce()).processed).toBe(0);
   });
 
   it("leaves an inline event to its handler: the worker does not take it meanwhile", async () => {

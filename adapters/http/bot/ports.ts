@@ -78,6 +78,7 @@ export function botPorts(services: ModuleServices, db: Db): BotPorts {
     cases: {
       giveNotice: offboarding.giveNotice,
       completeStep: offboarding.completeStep,
+      saveChecklist: offboarding.saveChecklist,
       getCase: offboarding.getCase,
       activeCaseOf: offboarding.activeCaseOf,
       list: (filter) =>

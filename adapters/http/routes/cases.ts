@@ -59,6 +59,16 @@ const completeBody = z
     path: ["data"],
   });
 
+const checklistBody = z
+  .object({
+    checklist: z
+      .record(z.string().min(1).max(200), z.boolean())
+      .refine((c) => Object.keys(c).length <= 500, { message: "at most 500 items" }),
+    actor: personRef.optional(),
+    note: z.string().max(2000).nullable().optional(),
+  })
+  .strict();
+
 const adminBase = { reason, actor: personRef.optional() };
 
 /** The bodies of HR's case administration; the HR console's forms are read with the same schemas. */
@@ -205,6 +215,20 @@ export function registerCaseRoutes(app: Hono<AppEnv>): void {
       actor: actingPrincipal(c, body.actor),
       note: body.note ?? null,
       data: body.data ?? null,
+    });
+    return c.json({ case: result.case, changed: result.changed, capacity: result.capacity });
+  });
+
+  app.put("/api/v1/cases/:id/steps/:key/checklist", requireScope("cases:write"), async (c) => {
+    const caseId = caseIdParam(c);
+    const stepKey = stepKeyParam(c);
+    const body = await readJson(c, checklistBody);
+    const result = await offboardingCommands(depsOf(c)).saveChecklist({
+      caseId,
+      stepKey,
+      actor: actingPrincipal(c, body.actor),
+      checklist: body.checklist,
+      note: body.note ?? null,
     });
     return c.json({ case: result.case, changed: result.changed, capacity: result.capacity });
   });
