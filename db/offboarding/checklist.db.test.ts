@@ -126,6 +126,16 @@ describe("saveChecklist", () => {
     expect((await storedChecklist(id))?.documents).toBe(false);
     expect(await version(id)).toBe(v);
     expect(await savedEntries()).toHaveLength(0);
+    // Completing the step checks its list the same way (an inherited name is no item either).
+    await expect(
+      commands.completeStep({
+        caseId: id,
+        stepKey: "handover",
+        actor: "employee:M1",
+        data: { checklist: { toString: true } },
+      }),
+    ).rejects.toMatchObject({ code: "unprocessable", message: "unknown checklist items: toString" });
+    expect(await version(id)).toBe(v);
   });
 
   it("lets the owner side save — the delegate, HR on behalf with a reason — and no one else", async () => {

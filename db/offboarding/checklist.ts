@@ -12,20 +12,15 @@ import type { Db } from "../client.ts";
 import { functionsOf } from "../repositories/directory.ts";
 import { caseEvidence, loadState, type OffboardingDeps, stepWriter } from "./engine.ts";
 import { loadCaseView, sha256, updateCase } from "./repository.ts";
+import { badData, ownCase, reasonRequired, unknownItems } from "./step-errors.ts";
 
 /** How many unknown item ids an error names; the rest are counted. */
-const namedUnknown = 20;
-
 function refused(refusal: "own-case" | "not-allowed" | "reason-required" | "receiver", step: string) {
   switch (refusal) {
     case "own-case":
-      return new AppError("forbidden", "Nobody acts on the approvals of their own case.", {
-        messageKey: "case.own_case",
-      });
+      return ownCase();
     case "reason-required":
-      return new AppError("unprocessable", "Acting on someone else's behalf needs a reason in note.", {
-        messageKey: "case.reason_required",
-      });
+      return reasonRequired();
     case "receiver":
       return new AppError(
         "forbidden",
@@ -38,19 +33,6 @@ function refused(refusal: "own-case" | "not-allowed" | "reason-required" | "rece
         params: { step },
       });
   }
-}
-
-function badData(message: string): AppError {
-  return new AppError("unprocessable", message, {
-    messageKey: "case.step_data",
-    params: { problem: message },
-  });
-}
-
-function unknownItems(ids: readonly string[]): AppError {
-  const named = ids.slice(0, namedUnknown).join(", ");
-  const more = ids.length > namedUnknown ? ` and ${ids.length - namedUnknown} more` : "";
-  return badData(`unknown checklist items: ${named}${more}`);
 }
 
 type Outcome = { changed: boolean; capacity: string };

@@ -2,6 +2,7 @@ import canonicalize from "canonicalize";
 import { z } from "zod";
 import { externalIdPattern } from "../../core/directory/employee-input.ts";
 import { AppError } from "../../core/errors.ts";
+import { applyTicks } from "../../core/offboarding/checklist.ts";
 import type { CompleteStepInput, StepResult } from "../../core/offboarding/commands.ts";
 import { stepOf } from "../../core/offboarding/template.ts";
 import {
@@ -24,6 +25,7 @@ import {
   stepWriter,
 } from "./engine.ts";
 import { loadCaseView, personByExternalId, sha256 } from "./repository.ts";
+import { badData, ownCase, reasonRequired, unknownItems } from "./step-errors.ts";
 
 /** A principal (`employee:E1`) or a bare external id (`E1`) naming a person. */
 export function personPrincipal(value: string): string {
@@ -36,27 +38,15 @@ const handoverData = z.object({ checklist: z.record(z.string(), z.boolean()).opt
 function refusedFor(refusal: "own-case" | "not-allowed" | "reason-required", step: string): AppError {
   switch (refusal) {
     case "own-case":
-      return new AppError("forbidden", "Nobody acts on the approvals of their own case.", {
-        messageKey: "case.own_case",
-      });
+      return ownCase();
     case "reason-required":
-      return new AppError("unprocessable", "Acting on someone else's behalf needs a reason in note.", {
-        messageKey: "case.reason_required",
-      });
+      return reasonRequired();
     case "not-allowed":
       return new AppError("forbidden", `You may not complete the ${step} step.`, {
         messageKey: "case.step_not_yours",
         params: { step },
       });
   }
-}
-
-function badData(message: string, details?: unknown): AppError {
-  return new AppError("unprocessable", message, {
-    messageKey: "case.step_data",
-    params: { problem: message },
-    details,
-  });
 }
 
 /** The person named as handover receiver: a real, active colleague who is not the leaver. */
@@ -160,10 +150,12 @@ async function completeInTransaction(
   if (rule.withReceiver) {
     const parsed = handoverData.safeParse(data);
     if (!parsed.success) throw badData("checklist must map item ids to true or false", parsed.error.issues);
-    const current = (step.data.checklist ?? {}) as Record<string, boolean>;
-    const unknown = Object.keys(parsed.data.checklist ?? {}).filter((id) => !(id in current));
-    if (unknown.length) throw badData(`unknown checklist items: ${unknown.join(", ")}`);
-    facts.checklist = { ...current, ...(parsed.data.checklist ?? {}) };
+    const applied = applyTicks(
+      (step.data.checklist ?? {}) as Record<string, boolean>,
+      parsed.data.checklist ?? {},
+    );
+    if (!applied.ok) throw unknownItems(applied.unknown);
+    facts.checklist = applied.checklist;
   }
   if (rule.readsGates && capacity === "employee") {
     const gates = input.gates;
