@@ -6,13 +6,11 @@ import {
   decideChecklistSave,
 } from "../../core/offboarding/checklist.ts";
 import type { SaveChecklistInput, StepResult } from "../../core/offboarding/commands.ts";
-import { stepOf } from "../../core/offboarding/template.ts";
-import { actingParty, decideCompletion } from "../../core/offboarding/transitions.ts";
 import type { Db } from "../client.ts";
-import { functionsOf } from "../repositories/directory.ts";
-import { caseEvidence, loadState, type OffboardingDeps, stepWriter } from "./engine.ts";
+import { caseEvidence, type OffboardingDeps, stepWriter } from "./engine.ts";
 import { loadCaseView, sha256, updateCase } from "./repository.ts";
-import { badData, ownCase, reasonRequired, unknownItems } from "./step-errors.ts";
+import { lockedStepFor } from "./step-actor.ts";
+import { badData, ownCase, reasonRequired, stepNotStarted, unknownItems } from "./step-errors.ts";
 
 /** How many unknown item ids an error names; the rest are counted. */
 function refused(refusal: "own-case" | "not-allowed" | "reason-required" | "receiver", step: string) {
@@ -39,35 +37,15 @@ type Outcome = { changed: boolean; capacity: string };
 
 async function saveInTransaction(tx: Db, input: SaveChecklistInput & { now: Date }): Promise<Outcome> {
   const { now } = input;
-  const state = await loadState(tx, input.caseId, { lock: true });
-  const rule = stepOf(state.template, input.stepKey);
-  const step = state.steps.find((s) => s.key === input.stepKey);
-  if (!rule || !step) {
-    throw new AppError("not_found", `The case has no step ${input.stepKey}.`, {
-      messageKey: "case.step_not_found",
-      params: { step: input.stepKey },
-    });
-  }
-  const note = input.note?.trim() ? input.note.trim() : null;
-  const actor = actingParty(input.actor, await functionsOf(tx, input.actor));
-  const decision = decideChecklistSave(
-    decideCompletion({
-      step: { ...step, readsGates: rule.readsGates },
-      actor,
-      employee: state.employee.principal,
-      hasReason: note !== null,
-    }),
-  );
+  const { state, rule, step, note, actor, decision: completion } = await lockedStepFor(tx, input);
+  const decision = decideChecklistSave(completion);
   if (!decision.allowed) throw refused(decision.refusal, step.key);
   const { capacity } = decision;
 
   if (!rule.withReceiver) throw badData(`the ${step.key} step has no checklist`);
   switch (checklistSaveTransition(step.status)) {
     case "not-started":
-      throw new AppError("conflict", `The ${step.key} step has not started yet.`, {
-        messageKey: "case.step_not_started",
-        params: { step: step.key },
-      });
+      throw stepNotStarted(step.key);
     case "closed":
       throw new AppError("conflict", `The ${step.key} step is ${step.status}; it cannot be changed.`, {
         messageKey: "case.step_closed",

@@ -5,14 +5,8 @@ import { AppError } from "../../core/errors.ts";
 import { applyTicks } from "../../core/offboarding/checklist.ts";
 import type { CompleteStepInput, StepResult } from "../../core/offboarding/commands.ts";
 import { stepOf } from "../../core/offboarding/template.ts";
-import {
-  actingParty,
-  type Capacity,
-  completionTransition,
-  decideCompletion,
-} from "../../core/offboarding/transitions.ts";
+import { type Capacity, completionTransition } from "../../core/offboarding/transitions.ts";
 import type { Db } from "../client.ts";
-import { functionsOf } from "../repositories/directory.ts";
 import {
   advance,
   type CaseState,
@@ -25,7 +19,8 @@ import {
   stepWriter,
 } from "./engine.ts";
 import { loadCaseView, personByExternalId, sha256 } from "./repository.ts";
-import { badData, ownCase, reasonRequired, unknownItems } from "./step-errors.ts";
+import { lockedStepFor } from "./step-actor.ts";
+import { badData, ownCase, reasonRequired, stepNotStarted, unknownItems } from "./step-errors.ts";
 
 /** A principal (`employee:E1`) or a bare external id (`E1`) naming a person. */
 export function personPrincipal(value: string): string {
@@ -72,23 +67,7 @@ async function completeInTransaction(
   input: CompleteStepInput & { now: Date; gates: Awaited<ReturnType<typeof readGates>> },
 ): Promise<Outcome> {
   const { now } = input;
-  const state = await loadState(tx, input.caseId, { lock: true });
-  const rule = stepOf(state.template, input.stepKey);
-  const step = state.steps.find((s) => s.key === input.stepKey);
-  if (!rule || !step) {
-    throw new AppError("not_found", `The case has no step ${input.stepKey}.`, {
-      messageKey: "case.step_not_found",
-      params: { step: input.stepKey },
-    });
-  }
-  const note = input.note?.trim() ? input.note.trim() : null;
-  const actor = actingParty(input.actor, await functionsOf(tx, input.actor));
-  const decision = decideCompletion({
-    step: { ...step, readsGates: rule.readsGates },
-    actor,
-    employee: state.employee.principal,
-    hasReason: note !== null,
-  });
+  const { state, rule, step, note, actor, decision } = await lockedStepFor(tx, input);
   if (!decision.allowed) throw refusedFor(decision.refusal, step.key);
   const { capacity } = decision;
 
@@ -96,10 +75,7 @@ async function completeInTransaction(
     case "already-done":
       return { changed: false, capacity };
     case "not-started":
-      throw new AppError("conflict", `The ${step.key} step has not started yet.`, {
-        messageKey: "case.step_not_started",
-        params: { step: step.key },
-      });
+      throw stepNotStarted(step.key);
     case "cancelled":
       throw new AppError("conflict", `The ${step.key} step was cancelled.`, {
         messageKey: "case.step_cancelled",

@@ -29,3 +29,15 @@ export function unknownItems(ids: readonly string[]): AppError {
   const more = ids.length > namedUnknown ? ` and ${ids.length - namedUnknown} more` : "";
   return badData(`unknown checklist items: ${named}${more}`);
 }
+
+export const stepNotFound = (key: string) =>
+  new AppError("not_found", `The case has no step ${key}.`, {
+    messageKey: "case.step_not_found",
+    params: { step: key },
+  });
+
+export const stepNotStarted = (key: string) =>
+  new AppError("conflict", `The ${key} step has not started yet.`, {
+    messageKey: "case.step_not_started",
+    params: { step: key },
+  });
