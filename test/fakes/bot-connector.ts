@@ -7,9 +7,10 @@
  */
 
 import { generateKeyPairSync, type KeyObject, randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SignJWT } from "jose";
+import { readBody } from "./read-body.ts";
 
 /** The issuer of Bot Framework channel tokens (botbuilder's `ToBotFromChannelTokenIssuer`). */
 export const channelIssuer = "https://api.botframework.com";
@@ -70,12 +71,6 @@ export type FakeBotConnector = {
 
 function rsaKey(): { privateKey: KeyObject; publicKey: KeyObject } {
   return generateKeyPairSync("rsa", { modulusLength: 2048 });
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** Starts the fake on 127.0.0.1 (a free port). `appId` is the bot's app id the tokens are for. */

@@ -16,9 +16,10 @@
  * test/fakes/dingtalk-stream.ts).
  */
 
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dingtalkSign } from "../../adapters/dingtalk/verify.ts";
+import { readBody } from "./read-body.ts";
 
 type Json = Record<string, unknown>;
 
@@ -55,15 +56,6 @@ export type FakeDingTalkApi = {
 
 export const fakeAppKey = "dingappkey0test";
 export const fakeAccessToken = "dt-access-token-0001";
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
 
 export async function startFakeDingTalkApi(options: { appSecret: string }): Promise<FakeDingTalkApi> {
   const calls: DingTalkApiCall[] = [];

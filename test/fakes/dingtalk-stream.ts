@@ -11,9 +11,10 @@
  */
 
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
+import { readBody } from "./read-body.ts";
 
 type Json = Record<string, unknown>;
 
@@ -78,15 +79,6 @@ export function approvalEventFrame(input: {
       finishTime: Date.now(),
     },
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
 
 export async function startFakeDingTalkStream(options: {

@@ -7,10 +7,11 @@
  * 99991663 (HTTP 401), as Lark answers.
  */
 
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { LarkCard } from "../../adapters/lark/render.ts";
 import { testBotOpenId } from "./lark.ts";
+import { readBody } from "./read-body.ts";
 
 type Json = Record<string, unknown>;
 
@@ -69,15 +70,6 @@ export type FakeLarkApi = {
   reset(): void;
   close(): Promise<void>;
 };
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
 
 function routeOf(method: string, path: string): LarkRoute | "unknown" {
   if (method === "POST" && path === "/open-apis/auth/v3/tenant_access_token/internal") return "token";

@@ -6,8 +6,9 @@
  * a 5xx. `POST /hooks/<name>` stands in for interactions' `response_url`s and records their JSON.
  */
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody } from "./read-body.ts";
 
 type Json = Record<string, unknown>;
 
@@ -42,15 +43,6 @@ export type FakeSlackApi = {
   reset(): void;
   close(): Promise<void>;
 };
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
 
 function parseParams(body: string, contentType: string): Json {
   if (contentType.startsWith("application/json")) return JSON.parse(body || "{}") as Json;
