@@ -1,15 +1,15 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CaseView } from "../../core/offboarding/case.ts";
 import type { Database } from "../../db/client.ts";
-import { createTestApp, manualClock, type TestApp } from "../../test/helpers/app.ts";
-import { resetDatabase, testDatabase } from "../../test/helpers/db.ts";
+import type { TestApp } from "../../test/helpers/app.ts";
+import { testDatabase } from "../../test/helpers/db.ts";
 import {
   adminToken,
+  companyTestApp,
   createKey,
   type ErrorBody,
   evidenceCount,
   request,
-  seedCompany,
 } from "../../test/helpers/offboarding.ts";
 
 let database: Database;
@@ -24,13 +24,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  await resetDatabase(database);
-  t = await createTestApp(database, {
-    env: { BATON_ADMIN_TOKEN: adminToken },
-    clock: manualClock(new Date("2026-03-02T02:00:00Z")),
-  });
-  t.services.gates = [];
-  await seedCompany(t);
+  t = await companyTestApp(database);
   oa = await createKey(t, "system:oa", ["cases:write", "cases:read"]);
   keys = { readOnly: await createKey(t, "employee:M1", ["cases:read"]) };
   for (const id of ["HR1", "M1", "E1", "E2", "E3"]) {

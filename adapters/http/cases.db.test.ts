@@ -4,17 +4,16 @@ import type { CaseView } from "../../core/offboarding/case.ts";
 import type { CheckGate } from "../../core/offboarding/gates.ts";
 import type { Database } from "../../db/client.ts";
 import { offboardingTickJob } from "../../db/offboarding/tick.ts";
-import { createTestApp, manualClock, type TestApp } from "../../test/helpers/app.ts";
-import { resetDatabase, testDatabase } from "../../test/helpers/db.ts";
+import { manualClock, type TestApp } from "../../test/helpers/app.ts";
+import { testDatabase } from "../../test/helpers/db.ts";
 import {
-  adminToken,
+  companyTestApp,
   count,
   createKey,
   type ErrorBody,
   evidenceCount,
   outboxRows,
   request,
-  seedCompany,
 } from "../../test/helpers/offboarding.ts";
 import { offboardingDepsOf } from "./offboarding.ts";
 
@@ -52,11 +51,8 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  await resetDatabase(database);
   clock = manualClock(start);
-  t = await createTestApp(database, { env: { BATON_ADMIN_TOKEN: adminToken }, clock });
-  t.services.gates = [];
-  await seedCompany(t);
+  t = await companyTestApp(database, clock);
   oa = await createKey(t, "system:oa", ["cases:write", "cases:read"]);
   hr = await createKey(t, "employee:HR1", ["cases:write", "cases:read", "cases:admin"]);
   keys = {};

@@ -3,16 +3,15 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CaseView } from "../../core/offboarding/case.ts";
 import type { Database } from "../../db/client.ts";
 import type { NonCompeteView } from "../../db/non-competes.ts";
-import { createTestApp, manualClock, type TestApp } from "../../test/helpers/app.ts";
-import { resetDatabase, testDatabase } from "../../test/helpers/db.ts";
+import { manualClock, type TestApp } from "../../test/helpers/app.ts";
+import { testDatabase } from "../../test/helpers/db.ts";
 import {
-  adminToken,
+  companyTestApp,
   createKey,
   type ErrorBody,
   evidenceCount,
   outboxRows,
   request,
-  seedCompany,
 } from "../../test/helpers/offboarding.ts";
 
 let database: Database;
@@ -60,11 +59,8 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  await resetDatabase(database);
   clock = manualClock(start);
-  t = await createTestApp(database, { env: { BATON_ADMIN_TOKEN: adminToken }, clock });
-  t.services.gates = [];
-  await seedCompany(t);
+  t = await companyTestApp(database, clock);
   await request(t, "PUT", "/api/v1/entities/acme-sh", {
     name: "Acme (Shanghai) Ltd.",
     city: "Shanghai",

@@ -1,15 +1,9 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CaseView } from "../../core/offboarding/case.ts";
 import type { Database } from "../../db/client.ts";
-import { createTestApp, manualClock, type TestApp } from "../../test/helpers/app.ts";
-import { resetDatabase, testDatabase } from "../../test/helpers/db.ts";
-import {
-  adminToken,
-  createKey,
-  evidenceCount,
-  request,
-  seedCompany,
-} from "../../test/helpers/offboarding.ts";
+import type { TestApp } from "../../test/helpers/app.ts";
+import { testDatabase } from "../../test/helpers/db.ts";
+import { companyTestApp, createKey, evidenceCount, request } from "../../test/helpers/offboarding.ts";
 
 let database: Database;
 let t: TestApp;
@@ -53,13 +47,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  await resetDatabase(database);
-  t = await createTestApp(database, {
-    env: { BATON_ADMIN_TOKEN: adminToken },
-    clock: manualClock(new Date("2026-03-02T02:00:00Z")),
-  });
-  t.services.gates = [];
-  await seedCompany(t);
+  t = await companyTestApp(database);
   const entity = await request(t, "PUT", "/api/v1/entities/acme-sh", {
     name: "Acme (Shanghai) Ltd.",
     city: "Shanghai",

@@ -3,9 +3,9 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { offboardingDepsOf } from "../../adapters/http/offboarding.ts";
 import type { OffboardingCommands } from "../../core/offboarding/commands.ts";
 import type { CheckGate } from "../../core/offboarding/gates.ts";
-import { createTestApp, manualClock, type TestApp } from "../../test/helpers/app.ts";
-import { resetDatabase, testDatabase } from "../../test/helpers/db.ts";
-import { adminToken, evidenceCount, seedCompany } from "../../test/helpers/offboarding.ts";
+import { manualClock, type TestApp } from "../../test/helpers/app.ts";
+import { testDatabase } from "../../test/helpers/db.ts";
+import { companyTestApp, evidenceCount } from "../../test/helpers/offboarding.ts";
 import type { Database } from "../client.ts";
 import { delegateStep, holdCase, withdrawCase } from "./administration.ts";
 import { offboardingCommands } from "./index.ts";
@@ -20,11 +20,8 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  await resetDatabase(database);
   clock = manualClock(new Date("2026-03-02T02:00:00Z"));
-  t = await createTestApp(database, { env: { BATON_ADMIN_TOKEN: adminToken }, clock });
-  t.services.gates = [];
-  await seedCompany(t);
+  t = await companyTestApp(database, clock);
   commands = offboardingCommands(offboardingDepsOf(t.services));
 });
 

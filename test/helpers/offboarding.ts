@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 import { expect } from "vitest";
+import type { Clock } from "../../core/ports.ts";
 import type { Database } from "../../db/client.ts";
-import type { TestApp } from "./app.ts";
+import { createTestApp, manualClock, type TestApp } from "./app.ts";
+import { resetDatabase } from "./db.ts";
 
 export const adminToken = `adm-${"o".repeat(40)}`;
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -84,3 +86,18 @@ export const outboxRows = (database: Database, kind?: string) =>
       ? sql`select kind, destination, dedupe_key, urgency, not_before, data from outbox where kind = ${kind} order by id`
       : sql`select kind, destination, dedupe_key, urgency, not_before, data from outbox order by id`,
   );
+
+/**
+ * The usual start of an offboarding test: an empty database, the app with the admin token on
+ * `clock` (Monday 2026-03-02, 10:00 in Shanghai unless given), no check gates, and the company.
+ */
+export async function companyTestApp(
+  database: Database,
+  clock: Clock = manualClock(new Date("2026-03-02T02:00:00Z")),
+): Promise<TestApp> {
+  await resetDatabase(database);
+  const t = await createTestApp(database, { env: { BATON_ADMIN_TOKEN: adminToken }, clock });
+  t.services.gates = [];
+  await seedCompany(t);
+  return t;
+}

@@ -19,15 +19,14 @@ import {
 } from "../../../db/schema/index.ts";
 import { demoAgreement } from "../../../db/seeds/demo-agreement.ts";
 import { applySeeds } from "../../../db/seeds/seed.ts";
-import { createTestApp, manualClock, type TestApp } from "../../../test/helpers/app.ts";
-import { resetDatabase, testDatabase } from "../../../test/helpers/db.ts";
+import { manualClock, type TestApp } from "../../../test/helpers/app.ts";
+import { testDatabase } from "../../../test/helpers/db.ts";
 import {
-  adminToken,
+  companyTestApp,
   count,
   createKey,
   evidenceCount,
   request,
-  seedCompany,
 } from "../../../test/helpers/offboarding.ts";
 import { letters, type ShownQuestion, testCourseFiles } from "../../../test/helpers/training.ts";
 import { encodeEvent } from "./event-codec.ts";
@@ -46,11 +45,8 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  await resetDatabase(database);
   clock = manualClock(start);
-  t = await createTestApp(database, { env: { BATON_ADMIN_TOKEN: adminToken }, clock });
-  t.services.gates = [];
-  await seedCompany(t);
+  t = await companyTestApp(database, clock);
   hrKey = await createKey(t, "employee:HR1", ["cases:read", "cases:write", "channels:write"]);
   // Slack identities, as an admin links them (never by e-mail).
   for (const id of ["E1", "E2", "E3", "M1", "HR1", "FIN1"]) {
