@@ -333,7 +333,15 @@ function createRuntime(services: Services): LarkRuntime {
     const verdict = larkAdmission(config, event);
     if (!verdict.ok) return refuse(event, verdict.ourTenant);
     const person = await matched(event);
-    const running = services.bot.receive(neutral(person));
+    // Stored with the clicks of the same moment (group commit) and handled in their batch, when
+    // the bot batches; the answer is the bot's card either way.
+    const running = (async () => {
+      const { bot } = services;
+      if (!bot.accept) return bot.receive(neutral(person));
+      const accepted = await bot.accept(neutral(person));
+      track(accepted.done);
+      return accepted.outcome;
+    })();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const remaining = Math.max(0, ackDeadlineMs - (performance.now() - startedAt));
     let early: { outcome: BotOutcome } | undefined;
