@@ -345,6 +345,28 @@ describe("the dispatcher", () => {
     expect(await d.runOnce()).toMatchObject({ dead: 1 });
     const [row] = await outboxRows();
     expect(row).toMatchObject({ status: "dead", attempts: 1 });
+    // A plain permanent error tells HR with a dead-letter alert.
+    expect((await outboxRows()).map((r) => [r.kind, r.data.alert])).toEqual([
+      ["step.reminder", undefined],
+      ["hr.alert", "outbox.dead"],
+    ]);
+  });
+
+  it("raises no dead-letter alert when the sender says HR was told already", async () => {
+    await enqueue(person("E1"));
+    const d = dispatcher(
+      sendersOf({
+        person: {
+          sender: fakeSender(() => {
+            throw new PermanentDeliveryError("the app is not installed", { hrAlerted: true });
+          }).sender,
+        },
+      }),
+    );
+    expect(await d.runOnce()).toMatchObject({ dead: 1 });
+    const rows = await outboxRows();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: "dead", attempts: 1, kind: "step.reminder" });
   });
 
   it("takes over rows whose lease ran out (an instance died while sending)", async () => {

@@ -305,6 +305,8 @@ export function createDispatcher(database: Database, options: DispatcherOptions)
 
     const text = errorText(error);
     const permanent = error instanceof PermanentDeliveryError;
+    // The sender told HR already (with what to do); a second, vaguer alert would only be noise.
+    const hrAlerted = permanent && error.hrAlerted;
     const exhausted = message.items.filter((i) => permanent || (i.attempts ?? 1) >= maxAttempts);
     const again = message.items.filter((i) => !exhausted.includes(i));
     let alerted = false;
@@ -322,7 +324,7 @@ export function createDispatcher(database: Database, options: DispatcherOptions)
         error: text,
       });
       for (const row of dead) {
-        if (!alertsHr(row.recipient)) continue;
+        if (hrAlerted || !alertsHr(row.recipient)) continue;
         alerted =
           (await enqueueNotification(
             tx,

@@ -172,9 +172,14 @@ export async function openRuntime(config: Config, options: RuntimeOptions): Prom
         services.inbox.start();
         cron = startCron(services);
         // After the inbox started: the Stream stores events there and acks them once stored.
-        if (dingtalkStreamWanted(config, options.holder)) stream = startDingTalkStream(services);
+        if (dingtalkStreamWanted(config, options.holder)) {
+          const client = startDingTalkStream(services);
+          stream = client;
+          services.readiness.dingtalkStream = client;
+        }
       },
       async close() {
+        services.readiness.dingtalkStream = undefined;
         await stream?.stop();
         await cron?.stop();
         await services.inbox.stop();

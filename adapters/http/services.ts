@@ -19,6 +19,8 @@ import type { KeyringSigner } from "./signer.ts";
 export type Readiness = {
   migrations: "pending" | "current" | "failed";
   detail?: string;
+  /** The DingTalk Stream client while this process runs it; shown by /readyz, never makes it unready. */
+  dingtalkStream?: { readonly connected: boolean } | undefined;
 };
 
 /** Everything a request handler may use, built once at start-up by the entry point. */

@@ -143,7 +143,10 @@ describe("Teams senders", () => {
     await expect(person.send(message(alice, 8))).rejects.toBeInstanceOf(PermanentDeliveryError);
     w.people.set("employee:E1", { teamsId: "29:e1" });
     w.failures.push(new TeamsApiError("no", { status: 403 }));
-    await expect(person.send(message(alice, 9))).rejects.toBeInstanceOf(PermanentDeliveryError);
+    await expect(person.send(message(alice, 9))).rejects.toMatchObject({
+      name: "PermanentDeliveryError",
+      hrAlerted: true, // the dispatcher adds no dead-letter alert of its own
+    });
     expect(w.alerts).toEqual(["employee:E1", "employee:E1"]);
   });
 
@@ -156,7 +159,10 @@ describe("Teams senders", () => {
       expect(mapped).not.toBeInstanceOf(PermanentDeliveryError);
       expect(mapped).not.toBeInstanceOf(RateLimitedError);
     }
-    expect(deliveryErrorOf(new TeamsApiError("x", { status: 400 }))).toBeInstanceOf(PermanentDeliveryError);
+    expect(deliveryErrorOf(new TeamsApiError("x", { status: 400 }))).toMatchObject({
+      name: "PermanentDeliveryError",
+      hrAlerted: false, // nobody told HR: the dispatcher's dead-letter alert does
+    });
     expect(deliveryErrorOf(new TeamsApiError("x", { status: 413 }))).toBeInstanceOf(PermanentDeliveryError);
   });
 

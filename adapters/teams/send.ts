@@ -7,7 +7,8 @@
  *   there), the card goes to their 1:1 chat: the stored reference, else a new chat opened with
  *   their `29:…` id. Teams refuses (403) when the Baton app is not installed for them; then the
  *   row is dead ({@link PermanentDeliveryError}) and HR is told, once a day per person, to install
- *   it (and that e-mail reaches the person meanwhile).
+ *   it (and that e-mail reaches the person meanwhile) — that alert only: the error says HR was told,
+ *   so the dispatcher adds no "dead letter" alert for the row.
  * - `channel`: after `next` (the recording fan-out, which also waits while nothing is bound), each
  *   bound channel on platform `teams` whose reference Baton holds gets the card as a new post.
  * - Each post is remembered per outbox row and conversation, so a retry posts nowhere twice.
@@ -86,7 +87,10 @@ export function teamsPersonSender(deps: TeamsSendDeps, next: NotificationSender)
       { surface: "teams", principal, reason },
       "the Baton app is not installed for this person in Teams",
     );
-    throw new PermanentDeliveryError(`Teams: the Baton app is not installed for this person (${reason})`);
+    // HR was just told (install the app, or e-mail a login link): the dead row raises no second alert.
+    throw new PermanentDeliveryError(`Teams: the Baton app is not installed for this person (${reason})`, {
+      hrAlerted: true,
+    });
   }
 
   return {

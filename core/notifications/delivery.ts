@@ -75,11 +75,17 @@ export class DeliveryDeferredError extends Error {
   }
 }
 
-/** Retrying cannot help (the user or channel does not exist, the payload is refused): dead at once. */
+/**
+ * Retrying cannot help (the user or channel does not exist, the payload is refused): dead at once.
+ * `hrAlerted`: the sender has already told HR why and what to do (Teams: the app is not installed
+ * for the person), so the dispatcher raises no "dead letter" alert of its own for the same cause.
+ */
 export class PermanentDeliveryError extends Error {
-  constructor(message: string) {
+  readonly hrAlerted: boolean;
+  constructor(message: string, options: { hrAlerted?: boolean } = {}) {
     super(message);
     this.name = "PermanentDeliveryError";
+    this.hrAlerted = options.hrAlerted ?? false;
   }
 }
 

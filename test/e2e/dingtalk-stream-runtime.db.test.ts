@@ -4,6 +4,7 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../adapters/http/app.ts";
 import { loadConfig } from "../../adapters/http/config.ts";
 import { dingtalkApprovalSource } from "../../adapters/http/dingtalk-stream.ts";
 import { createLogger } from "../../adapters/http/logger.ts";
@@ -105,6 +106,49 @@ describe("the Stream in the server's lifecycle", () => {
     expect(logs.join("")).not.toContain(testAppSecret);
   });
 
+  it("/readyz shows whether the Stream is connected, and stays ready while it reconnects", async () => {
+    const config = await configFor(await mkdtemp(path.join(tmpdir(), "baton-stream-ready-")));
+    const runtime = await openRuntime(config, { logger: quietLogger([]), holder: "server" });
+    const app = createApp(runtime.services);
+    const readyz = async () => {
+      const res = await app.request("/readyz");
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    /** Polls /readyz until the Stream is in `state`. */
+    const until = async (state: string, timeoutMs: number) => {
+      const end = Date.now() + timeoutMs;
+      let last = await readyz();
+      while (last.body.dingtalkStream !== state && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 50));
+        last = await readyz();
+      }
+      return last;
+    };
+    const before = gateway.connections;
+    try {
+      await runtime.prepare();
+      await gateway.waitForConnections(before + 1, 10_000);
+      expect(await until("connected", 5_000)).toEqual({
+        status: 200,
+        body: { ready: true, database: "ok", migrations: "current", dingtalkStream: "connected" },
+      });
+      // The gateway goes away and refuses new connections for a while: still ready, "connecting".
+      gateway.failOpen(503, 50);
+      gateway.drop();
+      expect(await until("connecting", 5_000)).toMatchObject({
+        status: 200,
+        body: { ready: true, dingtalkStream: "connecting" },
+      });
+      gateway.reset();
+      expect((await until("connected", 20_000)).body.dingtalkStream).toBe("connected");
+    } finally {
+      gateway.reset();
+      await runtime.close();
+    }
+    // Once the server stops holding it, the field is gone.
+    expect((await readyz()).body).not.toHaveProperty("dingtalkStream");
+  }, 40_000);
+
   it("the CLI does not open it", async () => {
     const config = await configFor(await mkdtemp(path.join(tmpdir(), "baton-stream-cli-")));
     const runtime = await openRuntime(config, { logger: quietLogger([]), holder: "cli" });
@@ -113,6 +157,9 @@ describe("the Stream in the server's lifecycle", () => {
       await runtime.prepare();
       await new Promise((r) => setTimeout(r, 300));
       expect(api.callsTo("/v1.0/gateway/connections/open")).toHaveLength(opens);
+      const ready = await createApp(runtime.services).request("/readyz");
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).not.toHaveProperty("dingtalkStream");
     } finally {
       await runtime.close();
     }

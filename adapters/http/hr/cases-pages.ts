@@ -13,6 +13,7 @@ import {
 } from "./data.ts";
 import {
   caseStatusName,
+  checklistItemName,
   outcomeName,
   separationName,
   stepKeys,
@@ -338,6 +339,27 @@ ${confirmBox(service)}
 ${forms}`;
 }
 
+/**
+ * The handover step's checklist as last saved (template items and CRM accounts), with how many are
+ * ticked; nothing when the case has no handover step or its checklist is empty.
+ */
+function checklistPanel(ctx: HrContext, item: ListedCase, crmNames: ReadonlyMap<string, string>) {
+  const { locale } = ctx;
+  const t = translator(locale);
+  const step = item.view.steps.find((s) => s.key === "handover");
+  const entries = Object.entries(step?.checklist ?? {});
+  if (!step || entries.length === 0) return "";
+  const done = entries.filter(([, ticked]) => ticked).length;
+  return html`<h2 id="handover">${t("hr.checklist.title")}</h2>
+<div class="panel">
+<p><strong>${t("hr.checklist.progress", { done, total: entries.length })}</strong> <span class="muted">${t("hr.checklist.step", { status: stepStatusName(locale, step.status) })}</span></p>
+<ul class="checklist">${entries.map(
+    ([id, ticked]) =>
+      html`<li class="${ticked ? "done" : "open"}" data-item="${id}"><span class="mark" aria-hidden="true">${ticked ? "☑" : "☐"}</span><span class="label">${checklistItemName(locale, id, crmNames)}${crmNames.has(id) ? html` <span class="muted">${t("hr.checklist.crm")}</span>` : ""}</span><span class="tag${ticked ? " done" : ""}">${t(ticked ? "hr.checklist.done" : "hr.checklist.open")}</span></li>`,
+  )}</ul>
+</div>`;
+}
+
 /** A case: its dates, steps, certificate, the administration forms and its evidence trail. */
 export function casePage(
   ctx: HrContext,
@@ -348,6 +370,8 @@ export function casePage(
     certificates: CaseCertificates | null;
     trail: { entries: TrailEntry[]; total: number };
     flash: Flash;
+    /** Names of the CRM accounts on the handover checklist, by checklist item id. */
+    crmNames?: ReadonlyMap<string, string>;
   },
 ) {
   const { locale } = ctx;
@@ -414,6 +438,7 @@ ${
 ${facts}
 <h2 id="steps">${t("hr.case.steps")}</h2>
 ${steps}
+${checklistPanel(ctx, item, input.crmNames ?? new Map())}
 ${input.certificates ? certificatePanel(ctx, item, input.certificates, names) : ""}
 <h2 id="administration">${t("hr.case.administration")}</h2>
 <p class="muted">${t("hr.case.administration_help")}</p>

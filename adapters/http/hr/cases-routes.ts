@@ -6,6 +6,7 @@ import { AppError, isAppError } from "../../../core/errors.ts";
 import type { MessageKey } from "../../../core/messages/index.ts";
 import { stepKeyPattern } from "../../../core/offboarding/template.ts";
 import { toCsv } from "../../../core/training/csv.ts";
+import { handoverAccountsOf } from "../../../db/connectors.ts";
 import {
   type AdminInput,
   agreeLastDay,
@@ -127,10 +128,15 @@ async function renderCase(c: C, caseId: string, flash: Flash, status: PageStatus
     // A certificate draft that cannot be computed (erased personal data) leaves the rest of the page.
     if (!isAppError(error)) throw error;
   }
-  const [trail, entities] = await Promise.all([caseTrail(db, caseId, 100), listEntities(db)]);
+  const [trail, entities, accounts] = await Promise.all([
+    caseTrail(db, caseId, 100),
+    listEntities(db),
+    handoverAccountsOf(db, caseId),
+  ]);
   const names = await namesOf(db, principalsOf(item, trail.entries, certificates ?? undefined));
   const entityName = entities.find((e) => e.id === item.entityId)?.name ?? null;
-  return c.html(casePage(ctx, { item, names, entityName, certificates, trail, flash }), status);
+  const crmNames = new Map(accounts.map((a) => [a.checklistItem, a.name]));
+  return c.html(casePage(ctx, { item, names, entityName, certificates, trail, flash, crmNames }), status);
 }
 
 function agreementOf(form: Record<string, string>, timeZone: string): Partial<EmployeeAgreement> | undefined {

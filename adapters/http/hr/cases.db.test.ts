@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CaseView } from "../../../core/offboarding/case.ts";
-import type { Database } from "../../../db/client.ts";
+import type { Database, Db } from "../../../db/client.ts";
+import { recordCrmAccounts } from "../../../db/connectors.ts";
 import { testDatabase } from "../../../test/helpers/db.ts";
 import {
   apiJson,
@@ -463,5 +464,93 @@ describe("the separation certificate from the case page", () => {
     expect(res.status).toBe(403);
     expect(textOf(await res.text())).toContain("on your own case");
     expect(await evidence(database, "certificate.issued")).toHaveLength(0);
+  });
+});
+
+describe("the handover checklist on the case page", () => {
+  /** The checklist items the page lists: item id → [ticked, label text]. */
+  function checklistOf(page: string): Map<string, [boolean, string]> {
+    const list = page.match(/<ul class="checklist">([\s\S]*?)<\/ul>/)?.[1] ?? "";
+    return new Map(
+      [...list.matchAll(/<li class="(done|open)" data-item="([^"]+)">([\s\S]*?)<\/li>/g)].map((m) => [
+        m[2] as string,
+        [m[1] === "done", textOf(m[3] as string).trim()],
+      ]),
+    );
+  }
+
+  it("lists each item with its label and tick as saved through the API, CRM accounts by name, escaped, in both languages", async () => {
+    const view = await openCase(h.t, "E1");
+    expect(view.steps.find((s) => s.key === "handover")?.checklist).toBeDefined();
+    // CRM lists two accounts (what the CRM connector's webhook stores); one name carries markup.
+    await database.db.transaction((tx) =>
+      recordCrmAccounts(tx as unknown as Db, {
+        caseId: view.id,
+        accounts: [
+          { id: "ACC-1", name: 'Globex <b onmouseover="x()">Ltd</b> & Co' },
+          { id: "ACC-2", name: "Initech" },
+        ],
+        webhookId: "crm-hr-console-1",
+        now: h.clock.now(),
+      }),
+    );
+    const at = `/hr/cases/${view.id}`;
+
+    const before = await (await get(h.t, at, hr)).text();
+    expect(textOf(before)).toContain("Handover checklist");
+    expect(textOf(before)).toContain("0 of 6 handed over");
+    expect([...checklistOf(before).values()].every(([ticked]) => !ticked)).toBe(true);
+
+    await apiJson(h.t, "PUT", `/api/v1/cases/${view.id}/steps/handover/checklist`, {
+      checklist: { documents: true, equipment: true, "crm:ACC-1": true },
+      actor: "M1",
+    });
+    expect(await evidence(database, "case.checklist.saved")).toHaveLength(1);
+
+    const res = await get(h.t, at, hr);
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(textOf(page)).toContain("3 of 6 handed over");
+    expect(checklistOf(page)).toEqual(
+      new Map([
+        ["documents", [true, "☑ Documents Handed over"]],
+        ["code", [false, "☐ Code and repositories Not yet"]],
+        ["customer-accounts", [false, "☐ Customer accounts Not yet"]],
+        ["equipment", [true, "☑ Equipment Handed over"]],
+        ["crm:ACC-1", [true, '☑ Globex <b onmouseover="x()">Ltd</b> & Co CRM account Handed over']],
+        ["crm:ACC-2", [false, "☐ Initech CRM account Not yet"]],
+      ]),
+    );
+    // The CRM's markup is text on the page, never markup.
+    expect(page).toContain("Globex &lt;b onmouseover=&quot;x()&quot;&gt;Ltd&lt;/b&gt; &amp; Co");
+    expect(page).not.toContain("<b onmouseover");
+    // It sits under the steps, before the certificate and the administration.
+    expect(page.indexOf('id="handover"')).toBeGreaterThan(page.indexOf('id="steps"'));
+    expect(page.indexOf('id="handover"')).toBeLessThan(page.indexOf('id="administration"'));
+
+    const zh = await (await get(h.t, at, await login(h.t, "employee:HR2"))).text();
+    expect(textOf(zh)).toContain("交接清单");
+    expect(textOf(zh)).toContain("已交接 3 / 6 项");
+    expect(checklistOf(zh).get("documents")).toEqual([true, "☑ 文档资料 已交接"]);
+    expect(checklistOf(zh).get("crm:ACC-2")).toEqual([false, "☐ Initech CRM 客户账户 未交接"]);
+
+    // Completing the handover keeps the list as it was handed over.
+    await apiJson(h.t, "POST", `/api/v1/cases/${view.id}/steps/handover/complete`, {
+      data: { checklist: { code: true, "customer-accounts": true, "crm:ACC-2": true } },
+      actor: "M1",
+    });
+    const done = await (await get(h.t, at, hr)).text();
+    expect(textOf(done)).toContain("6 of 6 handed over");
+    expect([...checklistOf(done).values()].every(([ticked]) => ticked)).toBe(true);
+  });
+
+  it("shows no checklist for a case whose handover has none", async () => {
+    const view = await openCase(h.t, "E1");
+    await database.query(
+      sql`update case_steps set data = data - 'checklist' where case_id = ${view.id} and key = 'handover'`,
+    );
+    const page = await (await get(h.t, `/hr/cases/${view.id}`, hr)).text();
+    expect(page).not.toContain('id="handover"');
+    expect(textOf(page)).not.toContain("Handover checklist");
   });
 });

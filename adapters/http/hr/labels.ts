@@ -47,3 +47,27 @@ export function whoName(
 
 export const yesNo = (locale: Locale, value: boolean) =>
   translate(locale, (value ? "hr.yes" : "hr.no") satisfies MessageKey);
+
+/** The handover card's words for the template's checklist items (core/offboarding/templates.ts). */
+const checklistItemKeys: Readonly<Record<string, MessageKey>> = {
+  documents: "card.handover.item.documents",
+  code: "card.handover.item.code",
+  "customer-accounts": "card.handover.item.customer",
+  equipment: "card.handover.item.equipment",
+  accounts: "card.handover.item.accounts",
+};
+
+/**
+ * A handover checklist item: a CRM account by the name CRM gave it (`crmNames`, item id → name),
+ * a template item by its catalogue text, anything else by its id.
+ */
+export function checklistItemName(
+  locale: Locale,
+  item: string,
+  crmNames: ReadonlyMap<string, string>,
+): string {
+  const crm = crmNames.get(item);
+  if (crm !== undefined) return crm;
+  const key = Object.hasOwn(checklistItemKeys, item) ? checklistItemKeys[item] : undefined;
+  return key ? translate(locale, key) : item;
+}

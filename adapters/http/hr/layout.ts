@@ -121,6 +121,10 @@ dl.facts dt{color:#5b6475}
 dl.facts dd{margin:0}
 .pager{display:flex;gap:.75rem;margin:1rem 0;align-items:center}
 .wrap{overflow-wrap:anywhere}
+ul.checklist{list-style:none;margin:.5rem 0 0;padding:0}
+ul.checklist li{display:flex;gap:.5rem;align-items:baseline;padding:.35rem 0;border-top:1px solid #e3e6ec}
+ul.checklist .label{flex:1;min-width:0;overflow-wrap:anywhere}
+ul.checklist .mark{font-size:1.1rem;line-height:1}
 @media (max-width:48rem){
   main{padding:0 .5rem 2rem}
   table.cards thead{display:none}

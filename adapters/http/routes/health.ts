@@ -15,12 +15,15 @@ export function registerHealthRoutes(app: Hono<AppEnv>): void {
       databaseOk = false;
     }
     const ready = databaseOk && readiness.migrations === "current";
+    // Shown, not counted: HTTP works without the Stream (webhooks, the approval-events API).
+    const stream = readiness.dingtalkStream;
     return c.json(
       {
         ready,
         database: databaseOk ? "ok" : "unreachable",
         migrations: readiness.migrations,
         ...(readiness.detail ? { detail: readiness.detail } : {}),
+        ...(stream ? { dingtalkStream: stream.connected ? "connected" : "connecting" } : {}),
       },
       ready ? 200 : 503,
       { "cache-control": "no-store" },
