@@ -1,10 +1,15 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { AppError } from "../../core/errors.ts";
+import { assertDeclared } from "./route-meta.ts";
 import type { AppEnv } from "./services.ts";
 
-/** Parses a JSON body against a schema: malformed JSON or a wrong shape is a 400 with the issues. */
+/**
+ * Parses a JSON body against a schema: malformed JSON or a wrong shape is a 400 with the issues.
+ * The route's registration must declare the same schema with `jsonBody(schema)` (route-meta.ts).
+ */
 export async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.output<S>> {
+  assertDeclared(c, "body", schema);
   const text = await c.req.text(); // a body over the limit throws here, and becomes a 413
   let raw: unknown;
   try {
@@ -27,8 +32,9 @@ export async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: 
   return result.data;
 }
 
-/** Query parameters against a schema: a wrong one is a 400 with the issues, like a body. */
+/** Query parameters against a schema, declared with `queryParams(schema)`: a wrong one is a 400 with the issues. */
 export function readQuery<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
+  assertDeclared(c, "query", schema);
   const result = schema.safeParse(c.req.query());
   if (!result.success) {
     throw new AppError("bad_request", "The query parameters are not valid.", {

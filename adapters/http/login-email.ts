@@ -17,6 +17,7 @@ import { maxLinkLifetimeSeconds } from "./links/tokens.ts";
 import { requireScope } from "./middleware/api-auth.ts";
 import { noStore } from "./middleware/security.ts";
 import { messagePage, page } from "./pages/layout.ts";
+import { jsonBody } from "./route-meta.ts";
 import type { AppEnv, Services } from "./services.ts";
 
 /** The kind of the delivery record of a mailed login link (`delivered_notifications`). */
@@ -216,30 +217,35 @@ function formPage(
  * and sends in the background so the answer takes the same time either way.
  */
 export function registerLoginEmailRoutes(app: Hono<AppEnv>): void {
-  app.post("/api/v1/employees/:externalId/login-link/email", requireScope("admin"), async (c) => {
-    const externalId = c.req.param("externalId");
-    if (!externalIdPattern.test(externalId))
-      throw new AppError("bad_request", "The employee id in the path is not valid.");
-    const body = await readJson(c, apiBody);
-    const auth = c.get("auth");
-    const result = await mailLoginLink(c.get("services"), {
-      externalId,
-      ttlSeconds: body.ttlSeconds,
-      ...(body.next !== undefined ? { next: body.next } : {}),
-      via: auth?.via === "cli" ? "cli" : "api",
-      requestedBy: auth?.principal ?? "unknown",
-    });
-    return c.json(
-      {
-        status: "sent",
-        channel: "email",
-        deliveryId: result.deliveryId,
-        expiresAt: result.expiresAt.toISOString(),
-      },
-      200,
-      { "cache-control": "no-store" },
-    );
-  });
+  app.post(
+    "/api/v1/employees/:externalId/login-link/email",
+    requireScope("admin"),
+    jsonBody(apiBody),
+    async (c) => {
+      const externalId = c.req.param("externalId");
+      if (!externalIdPattern.test(externalId))
+        throw new AppError("bad_request", "The employee id in the path is not valid.");
+      const body = await readJson(c, apiBody);
+      const auth = c.get("auth");
+      const result = await mailLoginLink(c.get("services"), {
+        externalId,
+        ttlSeconds: body.ttlSeconds,
+        ...(body.next !== undefined ? { next: body.next } : {}),
+        via: auth?.via === "cli" ? "cli" : "api",
+        requestedBy: auth?.principal ?? "unknown",
+      });
+      return c.json(
+        {
+          status: "sent",
+          channel: "email",
+          deliveryId: result.deliveryId,
+          expiresAt: result.expiresAt.toISOString(),
+        },
+        200,
+        { "cache-control": "no-store" },
+      );
+    },
+  );
 
   app.post("/chat/email-link", noStore, async (c) => {
     const locale = requestLocale(c, "zh-CN");

@@ -5,6 +5,7 @@ import { apiKeyRepository } from "../../../db/repositories/api-keys.ts";
 import { hashSecret, verifyApiKey } from "../api-keys.ts";
 import { normaliseAddress } from "../client-ip.ts";
 import { isLoopbackHost } from "../config.ts";
+import { withMeta } from "../route-meta.ts";
 import type { AppEnv } from "../services.ts";
 import { sameToken } from "../sessions.ts";
 
@@ -58,9 +59,9 @@ export const apiAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
   throw new AppError("unauthorized", "Authentication is required.", { messageKey: "error.unauthorized" });
 };
 
-/** Refuses the request unless the caller's key carries `scope`. */
+/** Refuses the request unless the caller's key carries `scope` (which the OpenAPI document shows). */
 export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+  const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
     const auth = c.get("auth");
     if (!auth)
       throw new AppError("unauthorized", "Authentication is required.", { messageKey: "error.unauthorized" });
@@ -72,4 +73,5 @@ export function requireScope(scope: Scope): MiddlewareHandler<AppEnv> {
     }
     return next();
   };
+  return withMeta(middleware, { scope });
 }

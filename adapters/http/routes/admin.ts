@@ -8,6 +8,7 @@ import { surfaceStatus } from "../config.ts";
 import { maxLinkLifetimeSeconds } from "../links/tokens.ts";
 import { requireScope } from "../middleware/api-auth.ts";
 import { SeedRefusedError } from "../operations.ts";
+import { jsonBody } from "../route-meta.ts";
 import type { AppEnv } from "../services.ts";
 
 const newKeyBody = z.object({
@@ -38,7 +39,7 @@ export function registerAdminRoutes(app: Hono<AppEnv>): void {
     });
   });
 
-  app.post("/api/v1/admin/api-keys", async (c) => {
+  app.post("/api/v1/admin/api-keys", jsonBody(newKeyBody), async (c) => {
     const body = await readJson(c, newKeyBody);
     const { database, clock } = c.get("services");
     const created = await createApiKey(database.db, body, c.get("auth")?.principal ?? "unknown", clock.now());
@@ -82,7 +83,7 @@ export function registerAdminRoutes(app: Hono<AppEnv>): void {
     }
   });
 
-  app.post("/api/v1/admin/links", async (c) => {
+  app.post("/api/v1/admin/links", jsonBody(newLinkBody), async (c) => {
     const body = await readJson(c, newLinkBody);
     const { linkTokens, linkActions } = c.get("services");
     if (!linkActions.get(body.purpose)) {

@@ -33,6 +33,7 @@ import { issueSigningLinks } from "../agreements/links.ts";
 import { readJson, readQuery } from "../body.ts";
 import { requestLocale } from "../errors.ts";
 import { requireScope } from "../middleware/api-auth.ts";
+import { jsonBody, queryParams } from "../route-meta.ts";
 import type { AppEnv } from "../services.ts";
 
 const versionBody = z
@@ -142,20 +143,25 @@ export function registerAgreementRoutes(app: Hono<AppEnv>): void {
     return c.json(versionView(row, true));
   });
 
-  app.put("/api/v1/agreements/:id/versions/:version", requireScope("agreements:write"), async (c) => {
-    const agreementId = agreementIdParam(c);
-    const version = versionParam(c);
-    const texts = await readJson(c, versionBody);
-    const actor = await requireAgreementAdmin(c);
-    const now = c.get("services").clock.now();
-    const result = await transaction(c, (tx) =>
-      saveDraft(tx, { agreementId, version, texts }, parseFrontMatter, actor, now),
-    );
-    return c.json(
-      { ...versionView(result.row, true), findings: presented(result.findings, requestLocale(c)) },
-      result.created ? 201 : 200,
-    );
-  });
+  app.put(
+    "/api/v1/agreements/:id/versions/:version",
+    requireScope("agreements:write"),
+    jsonBody(versionBody),
+    async (c) => {
+      const agreementId = agreementIdParam(c);
+      const version = versionParam(c);
+      const texts = await readJson(c, versionBody);
+      const actor = await requireAgreementAdmin(c);
+      const now = c.get("services").clock.now();
+      const result = await transaction(c, (tx) =>
+        saveDraft(tx, { agreementId, version, texts }, parseFrontMatter, actor, now),
+      );
+      return c.json(
+        { ...versionView(result.row, true), findings: presented(result.findings, requestLocale(c)) },
+        result.created ? 201 : 200,
+      );
+    },
+  );
 
   app.post(
     "/api/v1/agreements/:id/versions/:version/publish",
@@ -176,80 +182,89 @@ export function registerAgreementRoutes(app: Hono<AppEnv>): void {
     },
   );
 
-  app.post("/api/v1/agreements/:id/signature-requests", requireScope("agreements:write"), async (c) => {
-    const agreementId = agreementIdParam(c);
-    const body = await readJson(c, requestsBody);
-    const actor = await requireAgreementAdmin(c);
-    const { database, clock } = c.get("services");
-    const version = await currentVersion(database.db, agreementId);
-    if (!version) throw new AppError("not_found", `Agreement ${agreementId} has no published version.`);
-    const now = clock.now();
-    const result = await transaction(c, async (tx) => {
-      const people = body.role
-        ? await tx
-            .select()
-            .from(employees)
-            .where(and(eq(employees.role, body.role), eq(employees.status, "active")))
-        : [];
-      for (const externalId of body.employees ?? []) {
-        const row = await employeeByExternalId(tx, externalId);
-        if (!row) throw new AppError("not_found", `No employee has the id ${externalId}.`);
-        if (row.status !== "active")
-          throw new AppError(
-            "unprocessable",
-            `${externalId} is ${row.status}; only active employees are asked to sign.`,
-          );
-        people.push(row);
-      }
-      const ids: string[] = [];
-      let created = 0;
-      for (const employee of people) {
-        const ensured = await ensureSignatureRequest(tx, {
-          employee,
-          version,
-          reason: body.role ? "role" : "employee",
-          ...(body.dueDate ? { dueNotAfter: body.dueDate } : {}),
-          actor,
-          now,
-        });
-        ids.push(ensured.request.id);
-        if (ensured.created) created += 1;
-      }
-      return { created, ids };
-    });
-    return c.json({
-      agreementId,
-      version: version.version,
-      created: result.created,
-      existing: result.ids.length - result.created,
-      requests: await listRequests(database.db, { ids: result.ids }),
-    });
+  app.post(
+    "/api/v1/agreements/:id/signature-requests",
+    requireScope("agreements:write"),
+    jsonBody(requestsBody),
+    async (c) => {
+      const agreementId = agreementIdParam(c);
+      const body = await readJson(c, requestsBody);
+      const actor = await requireAgreementAdmin(c);
+      const { database, clock } = c.get("services");
+      const version = await currentVersion(database.db, agreementId);
+      if (!version) throw new AppError("not_found", `Agreement ${agreementId} has no published version.`);
+      const now = clock.now();
+      const result = await transaction(c, async (tx) => {
+        const people = body.role
+          ? await tx
+              .select()
+              .from(employees)
+              .where(and(eq(employees.role, body.role), eq(employees.status, "active")))
+          : [];
+        for (const externalId of body.employees ?? []) {
+          const row = await employeeByExternalId(tx, externalId);
+          if (!row) throw new AppError("not_found", `No employee has the id ${externalId}.`);
+          if (row.status !== "active")
+            throw new AppError(
+              "unprocessable",
+              `${externalId} is ${row.status}; only active employees are asked to sign.`,
+            );
+          people.push(row);
+        }
+        const ids: string[] = [];
+        let created = 0;
+        for (const employee of people) {
+          const ensured = await ensureSignatureRequest(tx, {
+            employee,
+            version,
+            reason: body.role ? "role" : "employee",
+            ...(body.dueDate ? { dueNotAfter: body.dueDate } : {}),
+            actor,
+            now,
+          });
+          ids.push(ensured.request.id);
+          if (ensured.created) created += 1;
+        }
+        return { created, ids };
+      });
+      return c.json({
+        agreementId,
+        version: version.version,
+        created: result.created,
+        existing: result.ids.length - result.created,
+        requests: await listRequests(database.db, { ids: result.ids }),
+      });
+    },
+  );
+
+  const signatureRequestsQuery = z.object({
+    employee: z.string().regex(externalIdPattern).optional(),
+    status: z.enum(["pending", "signed"]).optional(),
   });
 
-  app.get("/api/v1/signature-requests", requireScope("agreements:write"), async (c) => {
-    const query = readQuery(
-      c,
-      z.object({
-        employee: z.string().regex(externalIdPattern).optional(),
-        status: z.enum(["pending", "signed"]).optional(),
-      }),
-    );
-    const db = c.get("services").database.db;
-    let employeeId: string | undefined;
-    if (query.employee) {
-      const row = await employeeByExternalId(db, query.employee);
-      if (!row) throw new AppError("not_found", `No employee has the id ${query.employee}.`);
-      employeeId = row.id;
-    }
-    return c.json({
-      requests: await listRequests(db, {
-        ...(employeeId ? { employeeId } : {}),
-        ...(query.status ? { status: query.status } : {}),
-      }),
-    });
-  });
+  app.get(
+    "/api/v1/signature-requests",
+    requireScope("agreements:write"),
+    queryParams(signatureRequestsQuery),
+    async (c) => {
+      const query = readQuery(c, signatureRequestsQuery);
+      const db = c.get("services").database.db;
+      let employeeId: string | undefined;
+      if (query.employee) {
+        const row = await employeeByExternalId(db, query.employee);
+        if (!row) throw new AppError("not_found", `No employee has the id ${query.employee}.`);
+        employeeId = row.id;
+      }
+      return c.json({
+        requests: await listRequests(db, {
+          ...(employeeId ? { employeeId } : {}),
+          ...(query.status ? { status: query.status } : {}),
+        }),
+      });
+    },
+  );
 
-  app.post("/api/v1/signature-requests/:id/links", requireScope("admin"), async (c) => {
+  app.post("/api/v1/signature-requests/:id/links", requireScope("admin"), jsonBody(linksBody), async (c) => {
     const id = uuidParam(c, "signature request");
     const { ttlSeconds } = await readJson(c, linksBody);
     const links = await issueSigningLinks(c.get("services"), id, ttlSeconds);

@@ -19,6 +19,7 @@ import {
 import { readJson, readQuery } from "../body.ts";
 import { requestLocale } from "../errors.ts";
 import { requireScope } from "../middleware/api-auth.ts";
+import { jsonBody, queryParams } from "../route-meta.ts";
 import type { AppEnv } from "../services.ts";
 
 /** The longest span `add-working-days` accepts: ten years of working days. */
@@ -36,6 +37,8 @@ const addQuery = z.object({
     .pipe(z.number().int().min(0).max(maxWorkingDays)),
   region,
 });
+
+const regionQuery = z.object({ region });
 
 const lastDayQuery = z.object({
   noticeDate: date,
@@ -81,9 +84,9 @@ function actorOf(c: Context<AppEnv>): string {
 
 /** The business calendar and the legal clock (DESIGN §4), and HR's overrides. */
 export function registerCalendarRoutes(app: Hono<AppEnv>): void {
-  app.get("/api/v1/calendar/days/:date", async (c) => {
+  app.get("/api/v1/calendar/days/:date", queryParams(regionQuery), async (c) => {
     const day = requireDate(c.req.param("date"), "date");
-    const regionCode = requireRegion(readQuery(c, z.object({ region })).region);
+    const regionCode = requireRegion(readQuery(c, regionQuery).region);
     const { database, clock } = c.get("services");
     const answer = await answerFromCalendar(
       database.db,
@@ -99,7 +102,7 @@ export function registerCalendarRoutes(app: Hono<AppEnv>): void {
     return c.json(dayBody(c, answer.value, regionCode));
   });
 
-  app.get("/api/v1/calendar/add-working-days", async (c) => {
+  app.get("/api/v1/calendar/add-working-days", queryParams(addQuery), async (c) => {
     const query = readQuery(c, addQuery);
     const regionCode = requireRegion(query.region);
     const { database, clock } = c.get("services");
@@ -120,7 +123,7 @@ export function registerCalendarRoutes(app: Hono<AppEnv>): void {
     });
   });
 
-  app.get("/api/v1/legal/last-day", async (c) => {
+  app.get("/api/v1/legal/last-day", queryParams(lastDayQuery), async (c) => {
     const query = readQuery(c, lastDayQuery);
     const { database, clock } = c.get("services");
     // The PRC legal clock: always the CN public calendar (Art. 203 ignores company overrides anyway).
@@ -140,7 +143,7 @@ export function registerCalendarRoutes(app: Hono<AppEnv>): void {
     });
   });
 
-  app.get("/api/v1/calendar/overrides", async (c) => {
+  app.get("/api/v1/calendar/overrides", queryParams(overridesQuery), async (c) => {
     const query = readQuery(c, overridesQuery);
     const overrides = await listCalendarOverrides(c.get("services").database.db, {
       ...(query.region === undefined ? {} : { region: query.region }),
@@ -149,33 +152,43 @@ export function registerCalendarRoutes(app: Hono<AppEnv>): void {
     return c.json({ overrides });
   });
 
-  app.put("/api/v1/calendar/overrides/:date", requireScope("calendar:write"), async (c) => {
-    const day = requireDate(c.req.param("date"), "date");
-    const body = await readJson(c, overrideBody);
-    const { database, clock } = c.get("services");
-    const result = await setCalendarOverride(database.db, {
-      ...(body.region === undefined ? {} : { region: body.region }),
-      date: day,
-      kind: body.kind,
-      reason: body.reason,
-      actor: actorOf(c),
-      at: clock.now(),
-    });
-    return c.json({ override: result.override, changed: result.changed }, result.created ? 201 : 200);
-  });
+  app.put(
+    "/api/v1/calendar/overrides/:date",
+    requireScope("calendar:write"),
+    jsonBody(overrideBody),
+    async (c) => {
+      const day = requireDate(c.req.param("date"), "date");
+      const body = await readJson(c, overrideBody);
+      const { database, clock } = c.get("services");
+      const result = await setCalendarOverride(database.db, {
+        ...(body.region === undefined ? {} : { region: body.region }),
+        date: day,
+        kind: body.kind,
+        reason: body.reason,
+        actor: actorOf(c),
+        at: clock.now(),
+      });
+      return c.json({ override: result.override, changed: result.changed }, result.created ? 201 : 200);
+    },
+  );
 
-  app.delete("/api/v1/calendar/overrides/:date", requireScope("calendar:write"), async (c) => {
-    const day = requireDate(c.req.param("date"), "date");
-    const query = readQuery(c, z.object({ region }));
-    const { database, clock } = c.get("services");
-    await removeCalendarOverride(database.db, {
-      ...(query.region === undefined ? {} : { region: query.region }),
-      date: day,
-      actor: actorOf(c),
-      at: clock.now(),
-    });
-    return c.body(null, 204);
-  });
+  app.delete(
+    "/api/v1/calendar/overrides/:date",
+    requireScope("calendar:write"),
+    queryParams(regionQuery),
+    async (c) => {
+      const day = requireDate(c.req.param("date"), "date");
+      const query = readQuery(c, regionQuery);
+      const { database, clock } = c.get("services");
+      await removeCalendarOverride(database.db, {
+        ...(query.region === undefined ? {} : { region: query.region }),
+        date: day,
+        actor: actorOf(c),
+        at: clock.now(),
+      });
+      return c.body(null, 204);
+    },
+  );
 
   app.get("/api/v1/calendar/status", async (c) => {
     const { database, clock, config } = c.get("services");
@@ -187,19 +200,26 @@ export function registerCalendarRoutes(app: Hono<AppEnv>): void {
     });
   });
 
-  app.put("/api/v1/calendar/years/:year/confirm", requireScope("calendar:write"), async (c) => {
-    const year = Number(c.req.param("year"));
-    if (!/^\d{4}$/.test(c.req.param("year")))
-      throw new AppError("bad_request", "The year must be four digits.");
-    const body = await readJson(c, z.object({ basis: z.string(), region: z.string().optional() }).strict());
-    const { database, clock } = c.get("services");
-    const result = await confirmCalendarYear(database.db, {
-      ...(body.region === undefined ? {} : { region: body.region }),
-      year,
-      basis: body.basis,
-      actor: actorOf(c),
-      at: clock.now(),
-    });
-    return c.json(result, result.evidenceId ? 201 : 200);
-  });
+  const confirmYearBody = z.object({ basis: z.string(), region: z.string().optional() }).strict();
+
+  app.put(
+    "/api/v1/calendar/years/:year/confirm",
+    requireScope("calendar:write"),
+    jsonBody(confirmYearBody),
+    async (c) => {
+      const year = Number(c.req.param("year"));
+      if (!/^\d{4}$/.test(c.req.param("year")))
+        throw new AppError("bad_request", "The year must be four digits.");
+      const body = await readJson(c, confirmYearBody);
+      const { database, clock } = c.get("services");
+      const result = await confirmCalendarYear(database.db, {
+        ...(body.region === undefined ? {} : { region: body.region }),
+        year,
+        basis: body.basis,
+        actor: actorOf(c),
+        at: clock.now(),
+      });
+      return c.json(result, result.evidenceId ? 201 : 200);
+    },
+  );
 }

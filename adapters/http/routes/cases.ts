@@ -24,6 +24,7 @@ import { functionsOf } from "../../../db/repositories/directory.ts";
 import { readJson, readQuery } from "../body.ts";
 import { requireScope } from "../middleware/api-auth.ts";
 import { offboardingDepsOf } from "../offboarding.ts";
+import { jsonBody, queryParams, requestHeader } from "../route-meta.ts";
 import type { AppEnv } from "../services.ts";
 
 const date = z.string().refine(isIsoDate, { message: "expected a real date YYYY-MM-DD" });
@@ -137,48 +138,56 @@ async function partyOf(c: Context<AppEnv>, principal: string) {
 
 /** Offboarding cases (DESIGN §4, §6): opening, reading, completing steps, and HR's administration. */
 export function registerCaseRoutes(app: Hono<AppEnv>): void {
-  app.post("/api/v1/resignations", requireScope("cases:write"), async (c) => {
-    const key = c.req.header("idempotency-key");
-    if (key === undefined || !idempotencyKeyPattern.test(key)) {
-      throw new AppError("bad_request", "Send an Idempotency-Key header (1 to 200 visible characters).", {
-        messageKey: "case.idempotency_key_required",
+  app.post(
+    "/api/v1/resignations",
+    requireScope("cases:write"),
+    requestHeader(
+      "Idempotency-Key",
+      "1 to 200 visible ASCII characters; a repeat with the same key answers the same case.",
+    ),
+    jsonBody(resignationBody),
+    async (c) => {
+      const key = c.req.header("idempotency-key");
+      if (key === undefined || !idempotencyKeyPattern.test(key)) {
+        throw new AppError("bad_request", "Send an Idempotency-Key header (1 to 200 visible characters).", {
+          messageKey: "case.idempotency_key_required",
+        });
+      }
+      const body = await readJson(c, resignationBody);
+      const actor = await partyOf(c, c.get("auth")?.principal ?? "");
+      const self = actor.principal === `employee:${body.employeeExternalId}`;
+      const allowed =
+        actor.kind === "system" ||
+        actor.functions.includes("hr") ||
+        (self && isEmployeeNotice(body.separationType));
+      if (!allowed) {
+        throw new AppError("forbidden", "Cases are opened by HR, a system, or the employee giving notice.", {
+          messageKey: "case.open_forbidden",
+        });
+      }
+      const result = await offboardingCommands(depsOf(c)).openCase({
+        employeeExternalId: body.employeeExternalId,
+        noticeDate: body.noticeDate,
+        separationType: body.separationType,
+        requestedLastDay: body.requestedLastDay ?? null,
+        reason: body.reason ?? null,
+        actor: actor.principal,
+        channel: "api",
+        idempotencyKey: key,
       });
-    }
-    const body = await readJson(c, resignationBody);
-    const actor = await partyOf(c, c.get("auth")?.principal ?? "");
-    const self = actor.principal === `employee:${body.employeeExternalId}`;
-    const allowed =
-      actor.kind === "system" ||
-      actor.functions.includes("hr") ||
-      (self && isEmployeeNotice(body.separationType));
-    if (!allowed) {
-      throw new AppError("forbidden", "Cases are opened by HR, a system, or the employee giving notice.", {
-        messageKey: "case.open_forbidden",
-      });
-    }
-    const result = await offboardingCommands(depsOf(c)).openCase({
-      employeeExternalId: body.employeeExternalId,
-      noticeDate: body.noticeDate,
-      separationType: body.separationType,
-      requestedLastDay: body.requestedLastDay ?? null,
-      reason: body.reason ?? null,
-      actor: actor.principal,
-      channel: "api",
-      idempotencyKey: key,
-    });
-    return c.json(result.case, result.created ? 201 : 200);
+      return c.json(result.case, result.created ? 201 : 200);
+    },
+  );
+
+  const casesQuery = z.object({
+    status: z.enum([...caseStatuses, "active", "all"]).default("all"),
+    employee: z.string().regex(externalIdPattern).optional(),
+    after: z.string().regex(caseIdPattern).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
   });
 
-  app.get("/api/v1/cases", requireScope("cases:read"), async (c) => {
-    const query = readQuery(
-      c,
-      z.object({
-        status: z.enum([...caseStatuses, "active", "all"]).default("all"),
-        employee: z.string().regex(externalIdPattern).optional(),
-        after: z.string().regex(caseIdPattern).optional(),
-        limit: z.coerce.number().int().min(1).max(200).default(50),
-      }),
-    );
+  app.get("/api/v1/cases", requireScope("cases:read"), queryParams(casesQuery), async (c) => {
+    const query = readQuery(c, casesQuery);
     const actor = await partyOf(c, c.get("auth")?.principal ?? "");
     const seesAll =
       actor.kind === "system" || actor.functions.includes("hr") || actor.functions.includes("finance");
@@ -205,33 +214,43 @@ export function registerCaseRoutes(app: Hono<AppEnv>): void {
     return c.json(view);
   });
 
-  app.post("/api/v1/cases/:id/steps/:key/complete", requireScope("cases:write"), async (c) => {
-    const caseId = caseIdParam(c);
-    const stepKey = stepKeyParam(c);
-    const body = await readJson(c, completeBody);
-    const result = await offboardingCommands(depsOf(c)).completeStep({
-      caseId,
-      stepKey,
-      actor: actingPrincipal(c, body.actor),
-      note: body.note ?? null,
-      data: body.data ?? null,
-    });
-    return c.json({ case: result.case, changed: result.changed, capacity: result.capacity });
-  });
+  app.post(
+    "/api/v1/cases/:id/steps/:key/complete",
+    requireScope("cases:write"),
+    jsonBody(completeBody),
+    async (c) => {
+      const caseId = caseIdParam(c);
+      const stepKey = stepKeyParam(c);
+      const body = await readJson(c, completeBody);
+      const result = await offboardingCommands(depsOf(c)).completeStep({
+        caseId,
+        stepKey,
+        actor: actingPrincipal(c, body.actor),
+        note: body.note ?? null,
+        data: body.data ?? null,
+      });
+      return c.json({ case: result.case, changed: result.changed, capacity: result.capacity });
+    },
+  );
 
-  app.put("/api/v1/cases/:id/steps/:key/checklist", requireScope("cases:write"), async (c) => {
-    const caseId = caseIdParam(c);
-    const stepKey = stepKeyParam(c);
-    const body = await readJson(c, checklistBody);
-    const result = await offboardingCommands(depsOf(c)).saveChecklist({
-      caseId,
-      stepKey,
-      actor: actingPrincipal(c, body.actor),
-      checklist: body.checklist,
-      note: body.note ?? null,
-    });
-    return c.json({ case: result.case, changed: result.changed, capacity: result.capacity });
-  });
+  app.put(
+    "/api/v1/cases/:id/steps/:key/checklist",
+    requireScope("cases:write"),
+    jsonBody(checklistBody),
+    async (c) => {
+      const caseId = caseIdParam(c);
+      const stepKey = stepKeyParam(c);
+      const body = await readJson(c, checklistBody);
+      const result = await offboardingCommands(depsOf(c)).saveChecklist({
+        caseId,
+        stepKey,
+        actor: actingPrincipal(c, body.actor),
+        checklist: body.checklist,
+        note: body.note ?? null,
+      });
+      return c.json({ case: result.case, changed: result.changed, capacity: result.capacity });
+    },
+  );
 
   const admin = (c: Context<AppEnv>, actor: string | undefined, r: string) => ({
     caseId: caseIdParam(c),
@@ -239,74 +258,114 @@ export function registerCaseRoutes(app: Hono<AppEnv>): void {
     reason: r,
   });
 
-  app.post("/api/v1/cases/:id/steps/:key/reassign", requireScope("cases:admin"), async (c) => {
-    const body = await readJson(c, caseAdminBodies.reassign);
-    const stepKey = stepKeyParam(c);
-    return c.json(
-      await reassignStep(depsOf(c), { ...admin(c, body.actor, body.reason), stepKey, owner: body.owner }),
-    );
-  });
+  app.post(
+    "/api/v1/cases/:id/steps/:key/reassign",
+    requireScope("cases:admin"),
+    jsonBody(caseAdminBodies.reassign),
+    async (c) => {
+      const body = await readJson(c, caseAdminBodies.reassign);
+      const stepKey = stepKeyParam(c);
+      return c.json(
+        await reassignStep(depsOf(c), { ...admin(c, body.actor, body.reason), stepKey, owner: body.owner }),
+      );
+    },
+  );
 
-  app.post("/api/v1/cases/:id/steps/:key/delegate", requireScope("cases:admin"), async (c) => {
-    const body = await readJson(c, caseAdminBodies.delegate);
-    const stepKey = stepKeyParam(c);
-    return c.json(
-      await delegateStep(depsOf(c), { ...admin(c, body.actor, body.reason), stepKey, to: body.to }),
-    );
-  });
+  app.post(
+    "/api/v1/cases/:id/steps/:key/delegate",
+    requireScope("cases:admin"),
+    jsonBody(caseAdminBodies.delegate),
+    async (c) => {
+      const body = await readJson(c, caseAdminBodies.delegate);
+      const stepKey = stepKeyParam(c);
+      return c.json(
+        await delegateStep(depsOf(c), { ...admin(c, body.actor, body.reason), stepKey, to: body.to }),
+      );
+    },
+  );
 
-  app.put("/api/v1/cases/:id/steps/:key/due-date", requireScope("cases:admin"), async (c) => {
-    const body = await readJson(c, caseAdminBodies.dueDate);
-    const stepKey = stepKeyParam(c);
-    return c.json(
-      await overrideDueDate(depsOf(c), {
-        ...admin(c, body.actor, body.reason),
-        stepKey,
-        dueDate: body.dueDate,
-      }),
-    );
-  });
+  app.put(
+    "/api/v1/cases/:id/steps/:key/due-date",
+    requireScope("cases:admin"),
+    jsonBody(caseAdminBodies.dueDate),
+    async (c) => {
+      const body = await readJson(c, caseAdminBodies.dueDate);
+      const stepKey = stepKeyParam(c);
+      return c.json(
+        await overrideDueDate(depsOf(c), {
+          ...admin(c, body.actor, body.reason),
+          stepKey,
+          dueDate: body.dueDate,
+        }),
+      );
+    },
+  );
 
-  app.post("/api/v1/cases/:id/hold", requireScope("cases:admin"), async (c) => {
-    const body = await readJson(c, caseAdminBodies.hold);
-    return c.json(await holdCase(depsOf(c), admin(c, body.actor, body.reason)));
-  });
+  app.post(
+    "/api/v1/cases/:id/hold",
+    requireScope("cases:admin"),
+    jsonBody(caseAdminBodies.hold),
+    async (c) => {
+      const body = await readJson(c, caseAdminBodies.hold);
+      return c.json(await holdCase(depsOf(c), admin(c, body.actor, body.reason)));
+    },
+  );
 
-  app.post("/api/v1/cases/:id/resume", requireScope("cases:admin"), async (c) => {
-    const body = await readJson(c, caseAdminBodies.resume);
-    return c.json(await resumeCase(depsOf(c), admin(c, body.actor, body.reason)));
-  });
+  app.post(
+    "/api/v1/cases/:id/resume",
+    requireScope("cases:admin"),
+    jsonBody(caseAdminBodies.resume),
+    async (c) => {
+      const body = await readJson(c, caseAdminBodies.resume);
+      return c.json(await resumeCase(depsOf(c), admin(c, body.actor, body.reason)));
+    },
+  );
 
-  app.post("/api/v1/cases/:id/withdraw", requireScope("cases:admin"), async (c) => {
-    const body = await readJson(c, caseAdminBodies.withdraw);
-    return c.json(
-      await withdrawCase(depsOf(c), {
-        ...admin(c, body.actor, body.reason),
-        ...(body.employeeAgreement ? { employeeAgreement: body.employeeAgreement } : {}),
-      }),
-    );
-  });
+  app.post(
+    "/api/v1/cases/:id/withdraw",
+    requireScope("cases:admin"),
+    jsonBody(caseAdminBodies.withdraw),
+    async (c) => {
+      const body = await readJson(c, caseAdminBodies.withdraw);
+      return c.json(
+        await withdrawCase(depsOf(c), {
+          ...admin(c, body.actor, body.reason),
+          ...(body.employeeAgreement ? { employeeAgreement: body.employeeAgreement } : {}),
+        }),
+      );
+    },
+  );
 
-  app.put("/api/v1/cases/:id/notice-date", requireScope("cases:admin"), async (c) => {
-    const body = await readJson(c, caseAdminBodies.noticeDate);
-    return c.json(
-      await correctNoticeDate(depsOf(c), {
-        ...admin(c, body.actor, body.reason),
-        noticeDate: body.noticeDate,
-      }),
-    );
-  });
+  app.put(
+    "/api/v1/cases/:id/notice-date",
+    requireScope("cases:admin"),
+    jsonBody(caseAdminBodies.noticeDate),
+    async (c) => {
+      const body = await readJson(c, caseAdminBodies.noticeDate);
+      return c.json(
+        await correctNoticeDate(depsOf(c), {
+          ...admin(c, body.actor, body.reason),
+          noticeDate: body.noticeDate,
+        }),
+      );
+    },
+  );
 
-  app.put("/api/v1/cases/:id/agreed-last-day", requireScope("cases:admin"), async (c) => {
-    const body = await readJson(c, caseAdminBodies.agreedLastDay);
-    return c.json(
-      await agreeLastDay(depsOf(c), {
-        ...admin(c, body.actor, body.reason),
-        lastDay: body.lastDay,
-        ...(body.employeeAgreement ? { employeeAgreement: body.employeeAgreement } : {}),
-      }),
-    );
-  });
+  app.put(
+    "/api/v1/cases/:id/agreed-last-day",
+    requireScope("cases:admin"),
+    jsonBody(caseAdminBodies.agreedLastDay),
+    async (c) => {
+      const body = await readJson(c, caseAdminBodies.agreedLastDay);
+      return c.json(
+        await agreeLastDay(depsOf(c), {
+          ...admin(c, body.actor, body.reason),
+          lastDay: body.lastDay,
+          ...(body.employeeAgreement ? { employeeAgreement: body.employeeAgreement } : {}),
+        }),
+      );
+    },
+  );
 
   app.get("/api/v1/offboarding/templates", requireScope("cases:read"), (c) => c.json({ templates }));
 

@@ -14,6 +14,7 @@ import {
   revokeCertificate,
 } from "../certificate/service.ts";
 import { requireScope } from "../middleware/api-auth.ts";
+import { jsonBody } from "../route-meta.ts";
 import type { AppEnv } from "../services.ts";
 
 export const issueBody = z
@@ -45,18 +46,23 @@ export function registerCertificateRoutes(app: Hono<AppEnv>): void {
     c.json(await caseCertificates(c.get("services"), param(c, "id", idPattern))),
   );
 
-  app.post("/api/v1/cases/:id/certificate", requireScope("cases:admin"), async (c) => {
+  app.post("/api/v1/cases/:id/certificate", requireScope("cases:admin"), jsonBody(issueBody), async (c) => {
     const caseId = param(c, "id", idPattern);
     const body = await readJson(c, issueBody);
     const result = await issueCertificate(c.get("services"), caseId, await actorOf(c), body);
     return c.json(result.certificate, result.created ? 201 : 200);
   });
 
-  app.post("/api/v1/certificates/:id/revoke", requireScope("cases:admin"), async (c) => {
-    const id = param(c, "id", certificateIdPattern);
-    const { reason } = await readJson(c, revokeBody);
-    return c.json(await revokeCertificate(c.get("services"), id, await actorOf(c), reason));
-  });
+  app.post(
+    "/api/v1/certificates/:id/revoke",
+    requireScope("cases:admin"),
+    jsonBody(revokeBody),
+    async (c) => {
+      const id = param(c, "id", certificateIdPattern);
+      const { reason } = await readJson(c, revokeBody);
+      return c.json(await revokeCertificate(c.get("services"), id, await actorOf(c), reason));
+    },
+  );
 
   // The canonical content its hash covers, to check the JWS: personal data, so the sensitive scope too.
   app.get("/api/v1/certificates/:id/content", requireScope("cases:read"), async (c) => {

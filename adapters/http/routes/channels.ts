@@ -13,6 +13,7 @@ import type { Db } from "../../../db/client.ts";
 import { functionsOf } from "../../../db/repositories/directory.ts";
 import { readJson, readQuery } from "../body.ts";
 import { requireScope } from "../middleware/api-auth.ts";
+import { jsonBody, queryParams } from "../route-meta.ts";
 import type { AppEnv } from "../services.ts";
 
 export const bindBody = z
@@ -44,13 +45,15 @@ export function registerChannelRoutes(app: Hono<AppEnv>): void {
   app.use("/api/v1/channels", requireScope("channels:write"));
   app.use("/api/v1/channels/*", requireScope("channels:write"));
 
-  app.get("/api/v1/channels", async (c) => {
-    const query = readQuery(c, z.object({ purpose: z.enum(channelPurposes).optional() }));
+  const channelsQuery = z.object({ purpose: z.enum(channelPurposes).optional() });
+
+  app.get("/api/v1/channels", queryParams(channelsQuery), async (c) => {
+    const query = readQuery(c, channelsQuery);
     const channels = await listChannels(c.get("services").database.db, query);
     return c.json({ channels });
   });
 
-  app.post("/api/v1/channels", async (c) => {
+  app.post("/api/v1/channels", jsonBody(bindBody), async (c) => {
     const body = await readJson(c, bindBody);
     const actor = await requireHr(c);
     const { database, clock } = c.get("services");

@@ -9,6 +9,7 @@ import { handleDingTalkEvent, rememberCallbackPair } from "../dingtalk.ts";
 import { dingtalkApprovalToCase, dingtalkDirectorySync } from "../dingtalk-connectors.ts";
 import { requireScope } from "../middleware/api-auth.ts";
 import { noStore } from "../middleware/security.ts";
+import { rawBody } from "../route-meta.ts";
 import type { AppEnv } from "../services.ts";
 
 export const dingtalkWebhookPath = "/webhooks/dingtalk";
@@ -90,16 +91,21 @@ export function registerDingTalkRoutes(app: Hono<AppEnv>): void {
    * Stream itself, adapters/http/dingtalk-stream.ts): the instance is read back from DingTalk and
    * an approved resignation becomes a case, once per instance (the same key either way).
    */
-  app.post("/api/v1/dingtalk/approval-events", requireScope("cases:write"), async (c) => {
-    let body: unknown;
-    try {
-      body = await c.req.json();
-    } catch {
-      throw new AppError("bad_request", "The request body is not valid JSON.", {
-        messageKey: "error.bad_json",
-      });
-    }
-    const outcome = await dingtalkApprovalToCase(c.get("services"), body);
-    return c.json(outcome, outcome.status === "opened" && outcome.created ? 201 : 200);
-  });
+  app.post(
+    "/api/v1/dingtalk/approval-events",
+    requireScope("cases:write"),
+    rawBody("application/json", "A DingTalk bpms_instance_change event, as DingTalk delivers it."),
+    async (c) => {
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        throw new AppError("bad_request", "The request body is not valid JSON.", {
+          messageKey: "error.bad_json",
+        });
+      }
+      const outcome = await dingtalkApprovalToCase(c.get("services"), body);
+      return c.json(outcome, outcome.status === "opened" && outcome.created ? 201 : 200);
+    },
+  );
 }

@@ -27,6 +27,7 @@ import { importEmployees } from "../directory-import.ts";
 import { safeRedirectPath } from "../links/actions.ts";
 import { maxLinkLifetimeSeconds } from "../links/tokens.ts";
 import { requireScope } from "../middleware/api-auth.ts";
+import { jsonBody, queryParams, rawBody } from "../route-meta.ts";
 import type { AppEnv } from "../services.ts";
 
 const payFactsBody = z
@@ -89,7 +90,7 @@ export function registerDirectoryRoutes(app: Hono<AppEnv>): void {
     c.json({ entities: await listEntities(c.get("services").database.db) }),
   );
 
-  app.put("/api/v1/entities/:id", requireScope("employees:write"), async (c) => {
+  app.put("/api/v1/entities/:id", requireScope("employees:write"), jsonBody(entityBody), async (c) => {
     const id = c.req.param("id");
     if (!externalIdPattern.test(id))
       throw new AppError("bad_request", "The entity id in the path is not valid.");
@@ -101,17 +102,16 @@ export function registerDirectoryRoutes(app: Hono<AppEnv>): void {
     return c.json(entity);
   });
 
-  app.get("/api/v1/employees", requireScope("employees:read"), async (c) => {
-    const query = readQuery(
-      c,
-      z.object({
-        status: z.enum(["active", "deactivated", "left"]).optional(),
-        department: z.string().max(100).optional(),
-        role: z.string().max(40).optional(),
-        after: z.string().regex(externalIdPattern).optional(),
-        limit: z.coerce.number().int().min(1).max(500).default(100),
-      }),
-    );
+  const employeesQuery = z.object({
+    status: z.enum(["active", "deactivated", "left"]).optional(),
+    department: z.string().max(100).optional(),
+    role: z.string().max(40).optional(),
+    after: z.string().regex(externalIdPattern).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  });
+
+  app.get("/api/v1/employees", requireScope("employees:read"), queryParams(employeesQuery), async (c) => {
+    const query = readQuery(c, employeesQuery);
     const page = await listEmployees(c.get("services").database.db, master(c), query);
     const last = page.at(-1);
     return c.json({
@@ -133,32 +133,42 @@ export function registerDirectoryRoutes(app: Hono<AppEnv>): void {
     );
   });
 
-  app.put("/api/v1/employees/:externalId", requireScope("employees:write"), async (c) => {
-    const externalId = externalIdParam(c);
-    const body = await readJson(c, employeeInput);
-    const problems = employeeInputProblems(externalId, body);
-    if (problems.length)
-      throw new AppError("unprocessable", problems.map((p) => `${p.field}: ${p.message}`).join("; "), {
-        details: problems,
-      });
-    const actor = await actorOf(c);
-    if (!mayMaintainDirectory(actor)) throw new AppError("forbidden", "Only HR maintains the directory.");
-    const result = await transaction(c, (tx) =>
-      upsertEmployee(tx, master(c), externalId, body, actor.principal, c.get("services").clock.now()),
-    );
-    return c.json({ ...result.employee, changed: result.changed }, result.created ? 201 : 200);
-  });
+  app.put(
+    "/api/v1/employees/:externalId",
+    requireScope("employees:write"),
+    jsonBody(employeeInput),
+    async (c) => {
+      const externalId = externalIdParam(c);
+      const body = await readJson(c, employeeInput);
+      const problems = employeeInputProblems(externalId, body);
+      if (problems.length)
+        throw new AppError("unprocessable", problems.map((p) => `${p.field}: ${p.message}`).join("; "), {
+          details: problems,
+        });
+      const actor = await actorOf(c);
+      if (!mayMaintainDirectory(actor)) throw new AppError("forbidden", "Only HR maintains the directory.");
+      const result = await transaction(c, (tx) =>
+        upsertEmployee(tx, master(c), externalId, body, actor.principal, c.get("services").clock.now()),
+      );
+      return c.json({ ...result.employee, changed: result.changed }, result.created ? 201 : 200);
+    },
+  );
 
-  app.put("/api/v1/employees/:externalId/pay-facts", requireScope("employees:write"), async (c) => {
-    const externalId = externalIdParam(c);
-    const body = await readJson(c, payFactsBody);
-    const actor = await actorOf(c);
-    if (!mayEnterPayFacts(actor)) throw new AppError("forbidden", "Only HR or finance enter pay facts.");
-    await transaction(c, (tx) =>
-      setPayFacts(tx, externalId, body, actor.principal, c.get("services").clock.now()),
-    );
-    return c.json(await getEmployee(c.get("services").database.db, master(c), externalId));
-  });
+  app.put(
+    "/api/v1/employees/:externalId/pay-facts",
+    requireScope("employees:write"),
+    jsonBody(payFactsBody),
+    async (c) => {
+      const externalId = externalIdParam(c);
+      const body = await readJson(c, payFactsBody);
+      const actor = await actorOf(c);
+      if (!mayEnterPayFacts(actor)) throw new AppError("forbidden", "Only HR or finance enter pay facts.");
+      await transaction(c, (tx) =>
+        setPayFacts(tx, externalId, body, actor.principal, c.get("services").clock.now()),
+      );
+      return c.json(await getEmployee(c.get("services").database.db, master(c), externalId));
+    },
+  );
 
   app.get("/api/v1/employees/:externalId/manager-chain", requireScope("employees:read"), async (c) =>
     c.json({ managers: await managerChainOf(c.get("services").database.db, externalIdParam(c)) }),
@@ -168,52 +178,69 @@ export function registerDirectoryRoutes(app: Hono<AppEnv>): void {
     c.json({ changes: await identityHistory(c.get("services").database.db, externalIdParam(c)) }),
   );
 
-  app.post("/api/v1/employees/:externalId/erase-personal-data", requireScope("admin"), async (c) => {
-    const externalId = externalIdParam(c);
-    const { reason } = await readJson(c, z.object({ reason: z.string().trim().min(3).max(500) }).strict());
-    await transaction(c, (tx) =>
-      erasePersonalData(
-        tx,
-        externalId,
-        c.get("auth")?.principal ?? "unknown",
-        reason,
-        c.get("services").clock.now(),
-      ),
-    );
-    return c.json(await getEmployee(c.get("services").database.db, master(c), externalId));
-  });
+  const eraseBody = z.object({ reason: z.string().trim().min(3).max(500) }).strict();
 
-  app.post("/api/v1/employees/:externalId/login-link", requireScope("admin"), async (c) => {
-    const externalId = externalIdParam(c);
-    const body = await readJson(c, loginLinkBody);
-    const employee = await getEmployee(c.get("services").database.db, master(c), externalId);
-    if (employee.status !== "active") {
-      throw new AppError(
-        "unprocessable",
-        `${externalId} is ${employee.status}; login links are for active employees.`,
+  app.post(
+    "/api/v1/employees/:externalId/erase-personal-data",
+    requireScope("admin"),
+    jsonBody(eraseBody),
+    async (c) => {
+      const externalId = externalIdParam(c);
+      const { reason } = await readJson(c, eraseBody);
+      await transaction(c, (tx) =>
+        erasePersonalData(
+          tx,
+          externalId,
+          c.get("auth")?.principal ?? "unknown",
+          reason,
+          c.get("services").clock.now(),
+        ),
       );
-    }
-    const next = body.next === undefined ? undefined : safeRedirectPath(body.next);
-    if (body.next !== undefined && !next)
-      throw new AppError("unprocessable", "next must be a path on this site, like /chat.");
-    const link = await c.get("services").linkTokens.issue({
-      principal: `employee:${externalId}`,
-      purpose: "login",
-      ttlSeconds: body.ttlSeconds,
-      ...(next ? { data: { next } } : {}),
-    });
-    return c.json({ url: link.url, expiresAt: link.expiresAt.toISOString() }, 201, {
-      "cache-control": "no-store",
-    });
-  });
+      return c.json(await getEmployee(c.get("services").database.db, master(c), externalId));
+    },
+  );
 
-  app.post("/api/v1/employees/import", requireScope("employees:write"), async (c) => {
-    const actor = await actorOf(c);
-    if (!mayMaintainDirectory(actor)) throw new AppError("forbidden", "Only HR maintains the directory.");
-    const type = c.req.header("content-type") ?? "";
-    if (!type.startsWith("text/csv")) throw new AppError("bad_request", "Send the file as text/csv.");
-    const text = await c.req.text();
-    const { database, keys, clock } = c.get("services");
-    return c.json(await importEmployees(database, keys.encryption, text, actor.principal, clock.now()));
-  });
+  app.post(
+    "/api/v1/employees/:externalId/login-link",
+    requireScope("admin"),
+    jsonBody(loginLinkBody),
+    async (c) => {
+      const externalId = externalIdParam(c);
+      const body = await readJson(c, loginLinkBody);
+      const employee = await getEmployee(c.get("services").database.db, master(c), externalId);
+      if (employee.status !== "active") {
+        throw new AppError(
+          "unprocessable",
+          `${externalId} is ${employee.status}; login links are for active employees.`,
+        );
+      }
+      const next = body.next === undefined ? undefined : safeRedirectPath(body.next);
+      if (body.next !== undefined && !next)
+        throw new AppError("unprocessable", "next must be a path on this site, like /chat.");
+      const link = await c.get("services").linkTokens.issue({
+        principal: `employee:${externalId}`,
+        purpose: "login",
+        ttlSeconds: body.ttlSeconds,
+        ...(next ? { data: { next } } : {}),
+      });
+      return c.json({ url: link.url, expiresAt: link.expiresAt.toISOString() }, 201, {
+        "cache-control": "no-store",
+      });
+    },
+  );
+
+  app.post(
+    "/api/v1/employees/import",
+    requireScope("employees:write"),
+    rawBody("text/csv", "The CSV import (see the README, The directory): all rows or none."),
+    async (c) => {
+      const actor = await actorOf(c);
+      if (!mayMaintainDirectory(actor)) throw new AppError("forbidden", "Only HR maintains the directory.");
+      const type = c.req.header("content-type") ?? "";
+      if (!type.startsWith("text/csv")) throw new AppError("bad_request", "Send the file as text/csv.");
+      const text = await c.req.text();
+      const { database, keys, clock } = c.get("services");
+      return c.json(await importEmployees(database, keys.encryption, text, actor.principal, clock.now()));
+    },
+  );
 }

@@ -20,6 +20,7 @@ import {
 import { functionsOf } from "../../../db/repositories/directory.ts";
 import { readJson } from "../body.ts";
 import { requireScope } from "../middleware/api-auth.ts";
+import { jsonBody } from "../route-meta.ts";
 import type { AppEnv } from "../services.ts";
 
 const date = z.string().refine(isIsoDate, { message: "expected a real date YYYY-MM-DD" });
@@ -104,6 +105,7 @@ export function registerNonCompeteRoutes(app: Hono<AppEnv>): void {
   app.put(
     "/api/v1/employees/:externalId/non-compete-category",
     requireScope("employees:write"),
+    jsonBody(categoryBody),
     async (c) => {
       const externalId = c.req.param("externalId");
       if (!externalIdPattern.test(externalId))
@@ -124,19 +126,24 @@ export function registerNonCompeteRoutes(app: Hono<AppEnv>): void {
     },
   );
 
-  app.post("/api/v1/cases/:id/non-compete", requireScope("cases:admin"), async (c) => {
-    const caseId = idParam(c);
-    const body = await readJson(c, decisionBody);
-    const actor = await actorOf(c);
-    const { database, clock } = c.get("services");
-    requireHr(actor);
-    const leaver = await leaverOfCase(database.db, caseId);
-    requireHr(actor, leaver);
-    const result = await inTransaction(c, (tx) =>
-      decideNonCompete(tx, { caseId, actor: actor.principal, at: clock.now(), decision: body }),
-    );
-    return c.json(result.view, result.created ? 201 : 200);
-  });
+  app.post(
+    "/api/v1/cases/:id/non-compete",
+    requireScope("cases:admin"),
+    jsonBody(decisionBody),
+    async (c) => {
+      const caseId = idParam(c);
+      const body = await readJson(c, decisionBody);
+      const actor = await actorOf(c);
+      const { database, clock } = c.get("services");
+      requireHr(actor);
+      const leaver = await leaverOfCase(database.db, caseId);
+      requireHr(actor, leaver);
+      const result = await inTransaction(c, (tx) =>
+        decideNonCompete(tx, { caseId, actor: actor.principal, at: clock.now(), decision: body }),
+      );
+      return c.json(result.view, result.created ? 201 : 200);
+    },
+  );
 
   app.get("/api/v1/cases/:id/non-compete", requireScope("cases:read"), async (c) => {
     const { database, clock } = c.get("services");
@@ -153,29 +160,34 @@ export function registerNonCompeteRoutes(app: Hono<AppEnv>): void {
     return c.json(view);
   });
 
-  app.post("/api/v1/non-competes/:id/payments", requireScope("cases:write"), async (c) => {
-    const id = idParam(c);
-    const body = await readJson(c, paymentBody);
-    const actor = await actorOf(c);
-    if (!isFinance(actor)) {
-      throw new AppError("forbidden", "Only finance confirms non-compete payments.", {
-        messageKey: "non_compete.finance_only",
-      });
-    }
-    const { clock } = c.get("services");
-    const result = await inTransaction(c, (tx) =>
-      confirmPayment(tx, {
-        id,
-        month: body.month,
-        amountFen: body.amountFen,
-        actor: actor.principal,
-        at: clock.now(),
-      }),
-    );
-    return c.json(result.view, result.created ? 201 : 200);
-  });
+  app.post(
+    "/api/v1/non-competes/:id/payments",
+    requireScope("cases:write"),
+    jsonBody(paymentBody),
+    async (c) => {
+      const id = idParam(c);
+      const body = await readJson(c, paymentBody);
+      const actor = await actorOf(c);
+      if (!isFinance(actor)) {
+        throw new AppError("forbidden", "Only finance confirms non-compete payments.", {
+          messageKey: "non_compete.finance_only",
+        });
+      }
+      const { clock } = c.get("services");
+      const result = await inTransaction(c, (tx) =>
+        confirmPayment(tx, {
+          id,
+          month: body.month,
+          amountFen: body.amountFen,
+          actor: actor.principal,
+          at: clock.now(),
+        }),
+      );
+      return c.json(result.view, result.created ? 201 : 200);
+    },
+  );
 
-  app.post("/api/v1/non-competes/:id/end", requireScope("cases:admin"), async (c) => {
+  app.post("/api/v1/non-competes/:id/end", requireScope("cases:admin"), jsonBody(endBody), async (c) => {
     const id = idParam(c);
     const body = await readJson(c, endBody);
     const actor = await actorOf(c);

@@ -6,6 +6,7 @@ import { listDeadLetters, outboxStatus, reviveDeadLetter } from "../../../db/out
 import { recordEvidence } from "../../../db/repositories/evidence.ts";
 import { readQuery } from "../body.ts";
 import { requireScope } from "../middleware/api-auth.ts";
+import { queryParams } from "../route-meta.ts";
 import type { AppEnv, Services } from "../services.ts";
 
 const idParam = z.string().regex(/^[1-9]\d{0,15}$/);
@@ -48,14 +49,13 @@ export async function retryDeadLetter(
 export function registerOutboxRoutes(app: Hono<AppEnv>): void {
   app.use("/api/v1/outbox/*", requireScope("admin"));
 
-  app.get("/api/v1/outbox/dead", async (c) => {
-    const query = readQuery(
-      c,
-      z.object({
-        limit: z.coerce.number().int().min(1).max(500).default(100),
-        before: z.coerce.number().int().min(1).optional(),
-      }),
-    );
+  const deadQuery = z.object({
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    before: z.coerce.number().int().min(1).optional(),
+  });
+
+  app.get("/api/v1/outbox/dead", queryParams(deadQuery), async (c) => {
+    const query = readQuery(c, deadQuery);
     const dead = await listDeadLetters(c.get("services").database.db, query);
     const last = dead.at(-1);
     return c.json({ dead, next: dead.length === query.limit && last ? last.id : null });

@@ -11,6 +11,7 @@ import { setSettlementFacts, settlementReport } from "../../../db/settlements.ts
 import { readJson } from "../body.ts";
 import { requestLocale } from "../errors.ts";
 import { requireScope } from "../middleware/api-auth.ts";
+import { jsonBody } from "../route-meta.ts";
 import type { AppEnv } from "../services.ts";
 
 const factsBody = z
@@ -99,7 +100,7 @@ export function registerSettlementRoutes(app: Hono<AppEnv>): void {
     return c.json(await settlementBody(c, caseIdParam(c)));
   });
 
-  app.put("/api/v1/cases/:id/settlement", requireScope("cases:write"), async (c) => {
+  app.put("/api/v1/cases/:id/settlement", requireScope("cases:write"), jsonBody(factsBody), async (c) => {
     const actor = await requireFinanceOrHr(c);
     const caseId = caseIdParam(c);
     const body = await readJson(c, factsBody);

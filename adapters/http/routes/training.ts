@@ -37,6 +37,7 @@ import { workingDayTests } from "../../../db/training/working-days.ts";
 import { readJson, readQuery } from "../body.ts";
 import { requestLocale } from "../errors.ts";
 import { maxLinkLifetimeSeconds } from "../links/tokens.ts";
+import { jsonBody, queryParams } from "../route-meta.ts";
 import type { AppEnv } from "../services.ts";
 import { requireLearner, requireManager, requireReader } from "../training/access.ts";
 import { trainingPurposes } from "../training/links.ts";
@@ -130,7 +131,7 @@ function csv(c: Context<AppEnv>, body: string, filename: string) {
 
 /** Courses, assignments, lessons, attempts, certificates, the learning trail and the completion report. */
 export function registerTrainingRoutes(app: Hono<AppEnv>): void {
-  app.post("/api/v1/courses", async (c) => {
+  app.post("/api/v1/courses", jsonBody(importBody), async (c) => {
     const actor = await requireManager(c, ["training:write"]);
     const body = await readJson(c, importBody);
     const checked = parseCourseFiles(body.files, readYaml);
@@ -163,7 +164,7 @@ export function registerTrainingRoutes(app: Hono<AppEnv>): void {
     });
   });
 
-  app.post("/api/v1/training/assignments", async (c) => {
+  app.post("/api/v1/training/assignments", jsonBody(assignBody), async (c) => {
     const actor = await requireManager(c, ["training:write"]);
     const body = await readJson(c, assignBody);
     const { database, clock } = c.get("services");
@@ -184,15 +185,14 @@ export function registerTrainingRoutes(app: Hono<AppEnv>): void {
     return c.json(assignmentView(result.row, trainee.externalId), result.created ? 201 : 200);
   });
 
-  app.get("/api/v1/training/assignments", async (c) => {
-    const query = readQuery(
-      c,
-      z.object({
-        employee: z.string().regex(externalIdPattern).optional(),
-        status: z.enum(["open", "passed", "failed", "cancelled"]).optional(),
-        courseId: z.string().max(63).optional(),
-      }),
-    );
+  const assignmentsQuery = z.object({
+    employee: z.string().regex(externalIdPattern).optional(),
+    status: z.enum(["open", "passed", "failed", "cancelled"]).optional(),
+    courseId: z.string().max(63).optional(),
+  });
+
+  app.get("/api/v1/training/assignments", queryParams(assignmentsQuery), async (c) => {
+    const query = readQuery(c, assignmentsQuery);
     await requireReader(c, query.employee);
     const db = c.get("services").database.db;
     const employeeId = query.employee ? (await traineeByExternalId(db, query.employee)).id : undefined;
@@ -229,7 +229,7 @@ export function registerTrainingRoutes(app: Hono<AppEnv>): void {
     });
   });
 
-  app.post("/api/v1/training/assignments/:id/links", async (c) => {
+  app.post("/api/v1/training/assignments/:id/links", jsonBody(linkBody), async (c) => {
     const { database, linkTokens } = c.get("services");
     const { row, employeeExternalId } = await findAssignment(database.db, c.req.param("id"));
     requireLearner(c, employeeExternalId);
@@ -330,26 +330,30 @@ export function registerTrainingRoutes(app: Hono<AppEnv>): void {
     return c.json(await attemptView(db, attempt, locale));
   });
 
-  app.post("/api/v1/training/assignments/:id/attempts/:attemptId/answers", async (c) => {
-    const { database, clock } = c.get("services");
-    const { row, employeeExternalId } = await findAssignment(database.db, c.req.param("id"));
-    const actor = requireLearner(c, employeeExternalId);
-    const body = await readJson(c, answerBody);
-    const locale = requestLocale(c, (await traineeById(database.db, row.employeeId)).locale);
-    const attempt = await transaction(c, (tx) =>
-      answerQuestion(tx, {
-        assignmentId: row.id,
-        attemptId: c.req.param("attemptId"),
-        questionId: body.questionId,
-        choices: body.choices,
-        actor,
-        now: clock.now(),
-      }),
-    );
-    return c.json(await attemptView(database.db, attempt, locale));
-  });
+  app.post(
+    "/api/v1/training/assignments/:id/attempts/:attemptId/answers",
+    jsonBody(answerBody),
+    async (c) => {
+      const { database, clock } = c.get("services");
+      const { row, employeeExternalId } = await findAssignment(database.db, c.req.param("id"));
+      const actor = requireLearner(c, employeeExternalId);
+      const body = await readJson(c, answerBody);
+      const locale = requestLocale(c, (await traineeById(database.db, row.employeeId)).locale);
+      const attempt = await transaction(c, (tx) =>
+        answerQuestion(tx, {
+          assignmentId: row.id,
+          attemptId: c.req.param("attemptId"),
+          questionId: body.questionId,
+          choices: body.choices,
+          actor,
+          now: clock.now(),
+        }),
+      );
+      return c.json(await attemptView(database.db, attempt, locale));
+    },
+  );
 
-  app.post("/api/v1/training/assignments/:id/attempts/:attemptId/submit", async (c) => {
+  app.post("/api/v1/training/assignments/:id/attempts/:attemptId/submit", jsonBody(submitBody), async (c) => {
     const { database, clock, signer } = c.get("services");
     const { row, employeeExternalId } = await findAssignment(database.db, c.req.param("id"));
     const actor = requireLearner(c, employeeExternalId);
@@ -373,7 +377,7 @@ export function registerTrainingRoutes(app: Hono<AppEnv>): void {
     return c.json(await attemptView(database.db, result.attempt, locale));
   });
 
-  app.get("/api/v1/employees/:externalId/learning-trail", async (c) => {
+  app.get("/api/v1/employees/:externalId/learning-trail", queryParams(formatQuery), async (c) => {
     const externalId = c.req.param("externalId");
     if (!externalIdPattern.test(externalId))
       throw new AppError("bad_request", "The employee id in the path is not valid.");
@@ -386,15 +390,14 @@ export function registerTrainingRoutes(app: Hono<AppEnv>): void {
     return c.json({ employee: externalId, entries });
   });
 
-  app.get("/api/v1/training/report", async (c) => {
+  const reportQuery = formatQuery.extend({
+    courseId: z.string().max(63).optional(),
+    department: z.string().max(100).optional(),
+  });
+
+  app.get("/api/v1/training/report", queryParams(reportQuery), async (c) => {
     await requireManager(c, ["training:write", "evidence:read"]);
-    const query = readQuery(
-      c,
-      formatQuery.extend({
-        courseId: z.string().max(63).optional(),
-        department: z.string().max(100).optional(),
-      }),
-    );
+    const query = readQuery(c, reportQuery);
     const { database, clock, config } = c.get("services");
     const rows = await completionReport(database.db, {
       now: clock.now(),
