@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import type { Scope } from "../../../core/access/scopes.ts";
 import { isIsoDate } from "../../../core/compliance/dates.ts";
+import { errorCodes } from "../../../core/errors.ts";
 import { metaOf } from "../route-meta.ts";
 import type { AppEnv } from "../services.ts";
 
@@ -65,19 +66,7 @@ const components = {
           properties: {
             code: {
               type: "string",
-              enum: [
-                "bad_request",
-                "unauthorized",
-                "forbidden",
-                "not_found",
-                "conflict",
-                "gone",
-                "payload_too_large",
-                "unprocessable",
-                "rate_limited",
-                "not_ready",
-                "internal",
-              ],
+              enum: [...errorCodes],
             },
             message: { type: "string", description: "In the caller's language (Accept-Language)." },
             details: { description: "For a 400, the fields that are wrong: [{ path, code, message }]." },
