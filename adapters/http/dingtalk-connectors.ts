@@ -137,6 +137,11 @@ export async function readDingTalkApproval(
     });
   if (body.type !== undefined && body.type !== "finish")
     return { status: "ignored", reason: `type ${String(body.type)}` };
+  // Another approval template (a leave request, an expense claim) opens nothing; an event without
+  // its template cannot be told apart and is taken (the forwarder chose it).
+  const template = services.config.DINGTALK_RESIGNATION_PROCESS_CODE;
+  if (template && typeof body.processCode === "string" && body.processCode !== template)
+    return { status: "ignored", reason: "another approval template" };
   // The event body is not trusted: the instance is read back from DingTalk.
   const instance = await clientOf(services).approvalInstance(id);
   if (instance.status !== "COMPLETED" || instance.result !== "agree")

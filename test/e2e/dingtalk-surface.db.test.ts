@@ -218,4 +218,31 @@ describe("DingTalk connectors", () => {
     const bad = await request(t, "POST", "/api/v1/dingtalk/approval-events", { processInstanceId: "../x" });
     expect(bad.status).toBe(400);
   });
+
+  it("takes forwarded approvals of the resignation template only, when the event names its template", async () => {
+    t.config.DINGTALK_RESIGNATION_PROCESS_CODE = "PROC-RESIGN";
+    await linkDingTalk("E1", "dt-e1");
+    fake.setApproval("proc-leave", {
+      status: "COMPLETED",
+      result: "agree",
+      originator_userid: "dt-e1",
+      create_time: "2026-03-02 10:00:00",
+      form_component_values: [],
+    });
+    const event = { EventType: "bpms_instance_change", processInstanceId: "proc-leave", type: "finish" };
+    const leave = await request(t, "POST", "/api/v1/dingtalk/approval-events", {
+      ...event,
+      processCode: "PROC-LEAVE",
+    });
+    expect(await leave.json()).toMatchObject({ status: "ignored", reason: "another approval template" });
+    const cases = async () =>
+      ((await (await request(t, "GET", "/api/v1/cases?employee=E1")).json()) as { cases: unknown[] }).cases;
+    expect(await cases()).toHaveLength(0);
+    const resign = await request(t, "POST", "/api/v1/dingtalk/approval-events", {
+      ...event,
+      processCode: "PROC-RESIGN",
+    });
+    expect(resign.status).toBe(201);
+    expect(await cases()).toHaveLength(1);
+  });
 });
