@@ -104,6 +104,9 @@ describe("the cases list", () => {
     expect(listedIds(await listPage("?status=all&q=leaver"))).toEqual([e1.id]);
     expect(listedIds(await listPage("?status=all&q=e2"))).toEqual([e2.id]);
     expect(listedIds(await listPage(`?status=all&q=${e3.id.slice(0, 8)}`))).toEqual([e3.id]);
+    expect(listedIds(await listPage(`?status=all&q=${e3.id.slice(0, 6)}`))).toEqual([e3.id]);
+    // Shorter starts of case ids are not searched (an employee id like "e2" would hit 1 id in 256).
+    expect(listedIds(await listPage(`?status=all&q=${e3.id.slice(0, 5)}`))).toEqual([]);
     expect(listedIds(await listPage("?status=all&q=nobody"))).toEqual([]);
     expect(listedIds(await listPage("?status=all&q=%25"))).toEqual([]); // a wildcard is a plain character
 

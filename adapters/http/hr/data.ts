@@ -50,6 +50,9 @@ export type CasePage = { cases: ListedCase[]; next?: Cursor; previous?: Cursor }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
+/** The shortest start of a case id the search matches. */
+export const minCaseIdPrefix = 6;
+
 function conditions(filter: CaseListFilter, now: Date): SQL[] {
   const out: SQL[] = [];
   if (filter.status === "active") out.push(inArray(cases.status, [...activeCaseStatuses]));
@@ -62,7 +65,9 @@ function conditions(filter: CaseListFilter, now: Date): SQL[] {
       or(
         ilike(employees.name, `%${text}%`),
         ilike(employees.externalId, `${text}%`),
-        like(cases.id, `${escapeLike(q.toLowerCase())}%`),
+        // A case id by its start, from 6 characters: a shorter prefix of a random id is noise
+        // ("e2" starts one case id in 256).
+        q.length >= minCaseIdPrefix ? like(cases.id, `${escapeLike(q.toLowerCase())}%`) : undefined,
       ) as SQL,
     );
   }
