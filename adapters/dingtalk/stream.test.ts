@@ -5,10 +5,12 @@ import {
   startFakeDingTalkStream,
 } from "../../test/fakes/dingtalk-stream.ts";
 import {
+  type CallbackHandler,
   createStreamClient,
   type EventAckStatus,
   parseStreamFrame,
   reconnectDelayMs,
+  robotMessageTopic,
   type StreamClient,
   type StreamFrame,
 } from "./stream.ts";
@@ -41,13 +43,14 @@ afterEach(async () => {
 
 function start(
   onEvent: (frame: StreamFrame) => Promise<EventAckStatus>,
-  options: { secret?: string } = {},
+  options: { secret?: string; callbacks?: Record<string, CallbackHandler> } = {},
 ): StreamClient {
   client = createStreamClient({
     clientId: appKey,
     clientSecret: options.secret ?? appSecret,
     apiUrl: fake.origin,
     onEvent,
+    ...(options.callbacks ? { callbacks: options.callbacks } : {}),
     logger,
     backoffMs: 20,
     maxBackoffMs: 100,
@@ -100,6 +103,88 @@ describe("the Stream client against the fake gateway", () => {
     const id = fake.ping(data);
     const answer = await fake.answer(id);
     expect(answer).toMatchObject({ code: 200, headers: { messageId: id }, data });
+  });
+
+  it("subscribes to the CALLBACK topics it handles, besides every event", async () => {
+    start(async () => "SUCCESS", { callbacks: { [robotMessageTopic]: async () => {} } });
+    await fake.waitForConnections(fake.connections + 1);
+    expect(fake.opens[0]?.body.subscriptions).toEqual([
+      { type: "EVENT", topic: "*" },
+      { type: "CALLBACK", topic: "/v1.0/im/bot/messages/get" },
+    ]);
+  });
+
+  it("answers a robot message only once its handler resolved; a throw leaves it unanswered", async () => {
+    const handled: StreamFrame[] = [];
+    const events: StreamFrame[] = [];
+    let release: () => void = () => {};
+    let fail = false;
+    start(
+      async (frame) => {
+        events.push(frame);
+        return "SUCCESS";
+      },
+      {
+        callbacks: {
+          [robotMessageTopic]: (frame) =>
+            new Promise<void>((resolve, reject) => {
+              handled.push(frame);
+              if (fail) reject(new Error("the inbox is down"));
+              else release = resolve;
+            }),
+        },
+      },
+    );
+    await fake.waitForConnections(fake.connections + 1);
+    const message = { msgId: "msgUNIT1", msgtype: "text", text: { content: "help" } };
+    const id = fake.callback({ topic: robotMessageTopic, data: message });
+    expect(await fake.answer(id, 200)).toBeUndefined();
+    expect(handled).toHaveLength(1);
+    expect(handled[0]?.type).toBe("CALLBACK");
+    expect(handled[0]?.headers).toMatchObject({ topic: robotMessageTopic, messageId: id });
+    expect(JSON.parse(handled[0]?.data ?? "{}")).toEqual(message);
+    release();
+    const answer = await fake.answer(id);
+    expect(answer).toMatchObject({
+      code: 200,
+      message: "OK",
+      headers: { messageId: id, contentType: "application/json" },
+    });
+    expect(JSON.parse(answer?.data ?? "")).toEqual({ response: {} });
+    // Routed by topic: not an event.
+    expect(events).toHaveLength(0);
+
+    fail = true;
+    const failed = fake.callback({ topic: robotMessageTopic, data: message });
+    await until(() => handled.length === 2);
+    expect(await fake.answer(failed, 300)).toBeUndefined();
+    expect(lines.some((l) => l.startsWith("error") && l.includes("left unanswered"))).toBe(true);
+    expect(client?.connected).toBe(true);
+  });
+
+  it("answers and drops CALLBACK topics it has no handler for", async () => {
+    const handled: StreamFrame[] = [];
+    start(async () => "SUCCESS", {
+      callbacks: {
+        [robotMessageTopic]: async (frame) => {
+          handled.push(frame);
+        },
+      },
+    });
+    await fake.waitForConnections(fake.connections + 1);
+    const card = fake.callback({ topic: "/v1.0/card/instances/callback", data: { outTrackId: "x" } });
+    const answer = await fake.answer(card);
+    expect(answer).toMatchObject({ code: 200, headers: { messageId: card } });
+    expect(JSON.parse(answer?.data ?? "")).toEqual({});
+    expect(handled).toHaveLength(0);
+    expect(lines.some((l) => l.includes("callback ignored"))).toBe(true);
+  });
+
+  it("without handlers a robot message is answered and dropped, as before", async () => {
+    start(async () => "SUCCESS");
+    await fake.waitForConnections(fake.connections + 1);
+    const id = fake.callback({ topic: robotMessageTopic, data: { msgId: "m" } });
+    expect(JSON.parse((await fake.answer(id))?.data ?? "")).toEqual({});
   });
 
   it("a wrong secret is refused and retried with backoff, never logged", async () => {

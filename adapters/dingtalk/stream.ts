@@ -11,7 +11,12 @@ import WebSocket from "ws";
  * 3. frames `{specVersion, type: SYSTEM|EVENT|CALLBACK, headers, data: "<json string>"}`: SYSTEM
  *    `ping` is answered with its data, SYSTEM `disconnect` means the server is about to close (a
  *    new ticket is fetched); an EVENT is answered `{status: SUCCESS|LATER}` — DingTalk re-sends
- *    what was not acked SUCCESS, so the answer goes out only after `onEvent` resolved.
+ *    what was not acked SUCCESS, so the answer goes out only after `onEvent` resolved; a CALLBACK
+ *    of a subscribed topic (`callbacks`, e.g. the robot's messages, {@link robotMessageTopic}) is
+ *    answered `200 OK` once its handler resolved, and not at all when it threw: DingTalk re-sends
+ *    a push that was not answered for about a minute (the official Node SDK's
+ *    `socketCallBackResponse` doc comment, reference note §B8). Other CALLBACK topics are
+ *    answered at once and dropped.
  *
  * On a close or an error the client opens a new ticket after a capped, jittered backoff, until
  * `stop()`.
@@ -39,6 +44,15 @@ export type StreamFrame = {
 
 export type EventAckStatus = "SUCCESS" | "LATER";
 
+/**
+ * The topic of the robot's chat messages when the robot's receiving mode is Stream (the official
+ * SDKs' `TOPIC_ROBOT`); `data` is the JSON body the HTTP mode POSTs.
+ */
+export const robotMessageTopic = "/v1.0/im/bot/messages/get";
+
+/** Handles one CALLBACK frame: resolves once it is durable (then answered OK), throws otherwise. */
+export type CallbackHandler = (frame: StreamFrame) => Promise<void>;
+
 export type StreamLogger = {
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
@@ -53,6 +67,11 @@ export type StreamClientOptions = {
   apiUrl?: string;
   /** Stores the event durably; the ack waits for it. A throw is answered LATER. */
   onEvent(frame: StreamFrame): Promise<EventAckStatus>;
+  /**
+   * The CALLBACK topics subscribed to, each with its handler. A frame is answered `200 OK` after
+   * its handler resolved; when the handler throws there is no answer, so DingTalk sends it again.
+   */
+  callbacks?: Readonly<Record<string, CallbackHandler>>;
   logger: StreamLogger;
   fetch?: typeof fetch;
   /** First reconnect delay (doubles per failure up to `maxBackoffMs`, jittered ±50 %). */
@@ -128,6 +147,25 @@ export function streamAnswer(messageId: string, data: string): string {
   });
 }
 
+/**
+ * The answer to a handled CALLBACK frame: the official Node SDK wraps what the handler returns as
+ * `{response: …}` (`socketCallBackResponse`); DingTalk reads nothing from it for a robot message
+ * (answers go through the sessionWebhook or the OpenAPI, reference note §B6).
+ */
+export function callbackAnswer(messageId: string): string {
+  return streamAnswer(messageId, JSON.stringify({ response: {} }));
+}
+
+/** What `connections/open` is asked for: every EVENT, and the CALLBACK topics handled. */
+export function streamSubscriptions(
+  callbacks: Readonly<Record<string, CallbackHandler>> = {},
+): { type: "EVENT" | "CALLBACK"; topic: string }[] {
+  return [
+    { type: "EVENT", topic: "*" },
+    ...Object.keys(callbacks).map((topic) => ({ type: "CALLBACK" as const, topic })),
+  ];
+}
+
 /** The delay before reconnect attempt `failures` (1-based): doubling, capped, jittered ±50 %. */
 export function reconnectDelayMs(failures: number, baseMs: number, maxMs: number, random: () => number) {
   const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, failures - 1));
@@ -142,6 +180,7 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
   const maxMs = options.maxBackoffMs ?? 60_000;
   const random = options.random ?? Math.random;
   const keepAliveMs = options.keepAliveMs ?? 20_000;
+  const callbacks = options.callbacks ?? {};
 
   let running = false;
   let socket: WebSocket | undefined;
@@ -162,7 +201,7 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
         body: JSON.stringify({
           clientId: options.clientId,
           clientSecret: options.clientSecret,
-          subscriptions: [{ type: "EVENT", topic: "*" }],
+          subscriptions: streamSubscriptions(options.callbacks),
           ua: options.userAgent ?? "baton",
           localIp: "",
         }),
@@ -266,9 +305,29 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
       void onEventFrame(ws, frame);
       return;
     }
-    // Callbacks (robot messages, card clicks) are not subscribed; answer so they are not re-sent.
+    const handler = topic !== undefined && Object.hasOwn(callbacks, topic) ? callbacks[topic] : undefined;
+    if (handler) {
+      void onCallbackFrame(ws, frame, handler);
+      return;
+    }
+    // Callbacks of topics not subscribed (card clicks…): answered so they are not re-sent.
     logger.info({ surface: "dingtalk", topic }, "DingTalk Stream callback ignored");
     if (messageId) send(ws, streamAnswer(messageId, JSON.stringify({})));
+  }
+
+  async function onCallbackFrame(ws: WebSocket, frame: StreamFrame, handler: CallbackHandler): Promise<void> {
+    const { topic, messageId } = frame.headers;
+    try {
+      await handler(frame);
+    } catch (error) {
+      // No answer: DingTalk sends the frame again, and the handler gets another chance.
+      logger.error(
+        { surface: "dingtalk", topic, error: (error as Error).name },
+        "DingTalk Stream callback not handled; left unanswered for a redelivery",
+      );
+      return;
+    }
+    if (messageId) send(ws, callbackAnswer(messageId));
   }
 
   async function connect(): Promise<void> {

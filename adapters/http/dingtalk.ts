@@ -49,7 +49,9 @@ import type { ModuleServices, Services } from "./services.ts";
  * - The robot callback's `timestamp`/`sign` does not cover the body: each pair is remembered
  *   (table `dingtalk_callback_pairs`, one hour) with the body's SHA-256 — the same pair and body
  *   again is a redelivery (200, nothing done), the pair with another body a replay (401). The
- *   bot's inbox de-duplicates a redelivered `msgId` under a new pair.
+ *   bot's inbox de-duplicates a redelivered `msgId` under a new pair. A robot in Stream mode
+ *   skips this (its frames come over Baton's own authenticated WebSocket) and takes the same path
+ *   from the parse on through `acceptDingTalkEvent` (adapters/http/dingtalk-stream.ts).
  * - Only corps in `DINGTALK_CORP_IDS`: a robot of another corp → 403; a sender from outside the
  *   corp (external contact, another corp in a shared group) gets a polite refusal.
  * - Answers: plain (markdown) ones through the message's `sessionWebhook` while it is fresh (and
@@ -403,49 +405,56 @@ function neutral(event: DingTalkEvent): InboundEvent {
   return rest as InboundEvent;
 }
 
-/** One verified, fresh, admitted-or-not robot message: the bot's answer delivered. */
-export async function handleDingTalkEvent(
-  services: Services,
-  event: DingTalkEvent,
-  proof: { requestSha256: string; signatureHeader: string },
-): Promise<void> {
-  const { config, database, logger } = services;
+/** Evidence of where a robot message came from (kept with a signature, bots/events.ts `proof`). */
+export type DingTalkProof = { requestSha256: string; signatureHeader: string };
+
+function sessionOf(event: DingTalkEvent): Session | undefined {
   const { dingtalk } = event;
-  const session: Session | undefined = dingtalk.sessionWebhook
+  return dingtalk.sessionWebhook
     ? {
         url: dingtalk.sessionWebhook,
         ...(dingtalk.sessionWebhookExpiresAt ? { expiresAt: dingtalk.sessionWebhookExpiresAt } : {}),
       }
     : undefined;
-  const verdict = dingtalkAdmission(config, event);
-  if (!verdict.ok) {
-    if (!verdict.ourRobot)
-      throw new AppError("forbidden", "This DingTalk organisation is not served here.", {
-        messageKey: "error.forbidden",
-      });
-    logger.info(
-      { surface: "dingtalk", corp: event.who.tenant },
-      "DingTalk message from outside the corp refused",
-    );
-    const client = dingtalkClientOf(services);
-    if (client && session) {
-      try {
-        await client.replyBySession(
-          session.url,
-          session.expiresAt,
-          renderDingTalkMessage(dingtalkRefusalCard()),
-        );
-      } catch {
-        // Nothing else may reach an outsider.
-      }
+}
+
+/**
+ * The corp allow-list: another corp's robot → a 403 `AppError`; a sender from outside the corp
+ * gets the polite refusal in their chat and false (nothing stored); true: the bot may have it.
+ */
+async function admitted(services: Services, event: DingTalkEvent, session: Session | undefined) {
+  const verdict = dingtalkAdmission(services.config, event);
+  if (verdict.ok) return true;
+  if (!verdict.ourRobot)
+    throw new AppError("forbidden", "This DingTalk organisation is not served here.", {
+      messageKey: "error.forbidden",
+    });
+  services.logger.info(
+    { surface: "dingtalk", corp: event.who.tenant },
+    "DingTalk message from outside the corp refused",
+  );
+  const client = dingtalkClientOf(services);
+  if (client && session) {
+    try {
+      await client.replyBySession(
+        session.url,
+        session.expiresAt,
+        renderDingTalkMessage(dingtalkRefusalCard()),
+      );
+    } catch {
+      // Nothing else may reach an outsider.
     }
-    return;
   }
-  const outcome = await services.bot.receive({ ...neutral(event), proof });
-  if (outcome.duplicate) {
-    logger.debug({ surface: "dingtalk" }, "DingTalk redelivery; already handled");
-    return;
-  }
+  return false;
+}
+
+/** The bot's answers to a message, to its chat (sessionWebhook) or through the OpenAPI. */
+async function answer(
+  services: Services,
+  event: DingTalkEvent,
+  session: Session | undefined,
+  outcome: { replies: readonly Reply[]; principal?: string },
+): Promise<void> {
   const place: Place = {
     chatId: event.where.chatId,
     chatType: event.where.chatType === "group" ? "group" : "direct",
@@ -453,7 +462,7 @@ export async function handleDingTalkEvent(
   };
   await deliverReplies(
     services,
-    database.db,
+    services.database.db,
     {
       ...(outcome.principal ? { principal: outcome.principal } : {}),
       place,
@@ -461,6 +470,49 @@ export async function handleDingTalkEvent(
     },
     outcome.replies,
   );
+}
+
+/** One verified, fresh, admitted-or-not robot message: the bot's answer delivered. */
+export async function handleDingTalkEvent(
+  services: Services,
+  event: DingTalkEvent,
+  proof: DingTalkProof,
+): Promise<void> {
+  const session = sessionOf(event);
+  if (!(await admitted(services, event, session))) return;
+  const outcome = await services.bot.receive({ ...neutral(event), proof });
+  if (outcome.duplicate) {
+    services.logger.debug({ surface: "dingtalk" }, "DingTalk redelivery; already handled");
+    return;
+  }
+  await answer(services, event, session, outcome);
+}
+
+/**
+ * The same as {@link handleDingTalkEvent} for a delivery that is acknowledged once the message is
+ * durable (the Stream, adapters/http/dingtalk-stream.ts): resolves as soon as the bot's inbox has
+ * stored it (or it was refused, or is a redelivery: `duplicate`); `done` settles once the answers
+ * are delivered. A throw means nothing was stored (or: another corp's robot, a 403 `AppError`).
+ */
+export async function acceptDingTalkEvent(
+  services: Services,
+  event: DingTalkEvent,
+  proof: DingTalkProof,
+): Promise<{ duplicate: boolean; done: Promise<void> }> {
+  const session = sessionOf(event);
+  if (!(await admitted(services, event, session))) return { duplicate: false, done: Promise.resolve() };
+  const { bot } = services;
+  if (!bot.accept) {
+    const outcome = await bot.receive({ ...neutral(event), proof });
+    if (outcome.duplicate) return { duplicate: true, done: Promise.resolve() };
+    return { duplicate: false, done: answer(services, event, session, outcome) };
+  }
+  const accepted = await bot.accept({ ...neutral(event), proof });
+  if (accepted.duplicate) return { duplicate: true, done: Promise.resolve() };
+  const done = accepted.outcome
+    .then((outcome) => answer(services, event, session, outcome))
+    .then(() => accepted.done);
+  return { duplicate: false, done };
 }
 
 // ---------------------------------------------------------------------------------------------

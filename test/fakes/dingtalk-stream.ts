@@ -6,7 +6,8 @@
  *   through `openConnection`, by the fake OpenAPI (test/fakes/dingtalk-api.ts `route`), so one
  *   `DINGTALK_API_URL` serves both;
  * - the WebSocket at `endpoint?ticket=…`: a ticket works once; an unknown or used one → 401;
- * - `push(frame)` sends an EVENT and `answer(messageId)` waits for the client's answer;
+ * - `push(frame)` sends an EVENT, `callback(frame)` a CALLBACK (e.g. a robot message, topic
+ *   `/v1.0/im/bot/messages/get`), and `answer(messageId)` waits for the client's answer;
  *   `ping()`, `disconnect()` (SYSTEM frames), `drop()` (the socket dies), `sendRaw(text)`.
  */
 
@@ -35,6 +36,8 @@ export type FakeDingTalkStream = {
   waitForConnections(n: number, timeoutMs?: number): Promise<void>;
   /** Sends an EVENT frame to the open socket; answers its messageId. */
   push(input: { headers: Json; data: unknown; messageId?: string }): string;
+  /** Sends a CALLBACK frame of `topic` (its data is the JSON string of `data`); answers its messageId. */
+  callback(input: { topic: string; data: unknown; messageId?: string }): string;
   /** The client's answer to `messageId` (waits for it), or undefined after `timeoutMs`. */
   answer(messageId: string, timeoutMs?: number): Promise<StreamAnswer | undefined>;
   ping(data?: string): string;
@@ -209,6 +212,13 @@ export async function startFakeDingTalkStream(options: {
       return sendFrame(
         "EVENT",
         { ...headers, ...(messageId ? { messageId } : {}) },
+        typeof data === "string" ? data : JSON.stringify(data),
+      );
+    },
+    callback({ topic, data, messageId }) {
+      return sendFrame(
+        "CALLBACK",
+        { topic, contentType: "application/json", appId: "fake-app", ...(messageId ? { messageId } : {}) },
         typeof data === "string" ? data : JSON.stringify(data),
       );
     },
