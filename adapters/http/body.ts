@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { AppError } from "../../core/errors.ts";
+import type { RawRequest } from "../shared/surface.ts";
 import { assertDeclared } from "./route-meta.ts";
 import type { AppEnv } from "./services.ts";
 
@@ -59,4 +60,18 @@ export async function formFields(c: Context): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(body)) if (typeof value === "string") out[name] = value;
   return out;
+}
+
+/** The request's headers with lower-case names, as the surfaces' verifiers read them. */
+export function lowerCaseHeaders(c: Context): Record<string, string> {
+  const out: Record<string, string> = {};
+  c.req.raw.headers.forEach((value, name) => {
+    out[name.toLowerCase()] = value;
+  });
+  return out;
+}
+
+/** The request as a chat surface verifies it: method, URL, lower-case headers and the raw body. */
+export async function rawRequestOf(c: Context): Promise<RawRequest> {
+  return { method: c.req.method, url: c.req.url, headers: lowerCaseHeaders(c), body: await c.req.text() };
 }

@@ -30,8 +30,8 @@ import {
   renderCardActionResponse,
   renderLarkCard,
 } from "../lark/index.ts";
-import { decodeEvent, encodeEvent } from "./bot/event-codec.ts";
-import { chatSource, inlineLeaseMs } from "./bot/index.ts";
+import { encodeEvent } from "./bot/event-codec.ts";
+import { inlineLeaseMs, surfaceEventsProcessor } from "./bot/index.ts";
 import { type Config, isSurfaceEnabled } from "./config.ts";
 import { boundChannelEntry, joinReferences } from "./posted-memory.ts";
 import type { ModuleServices, Services } from "./services.ts";
@@ -519,26 +519,7 @@ export function larkInboxProcessors(
   services: Pick<ModuleServices, "database" | "clock" | "config" | "logger">,
 ): InboxProcessor[] {
   return [
-    {
-      source: larkEventsSource,
-      async process(tx: Db, message) {
-        const payload = (message.payload ?? {}) as { event?: unknown };
-        const event = decodeEvent(payload.event);
-        if (event?.surface !== "lark") {
-          throw new AppError("bad_request", "The stored Lark event cannot be read back.");
-        }
-        await receiveInbound(
-          { ...services.database, db: tx },
-          {
-            source: chatSource("lark"),
-            idempotencyKey: event.idempotencyKey,
-            payload: encodeEvent(event),
-            receivedAt: event.receivedAt,
-            notBefore: services.clock.now(),
-          },
-        );
-      },
-    },
+    surfaceEventsProcessor(services, larkEventsSource, "lark"),
     {
       source: larkApprovalSource,
       async process(tx: Db, message) {

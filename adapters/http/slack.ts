@@ -13,8 +13,7 @@ import {
   type RatePolicy,
   type SenderEntry,
 } from "../../core/notifications/delivery.ts";
-import type { Db } from "../../db/client.ts";
-import { type InboxProcessor, markInboundDone, receiveInbound } from "../../db/inbox.ts";
+import { type InboxProcessor, markInboundDone } from "../../db/inbox.ts";
 import { inboxWriterOf } from "../../db/inbox-writer.ts";
 import { employeeIdentities, employees } from "../../db/schema/index.ts";
 import { activePlatformPerson } from "../../db/surface-people.ts";
@@ -38,8 +37,8 @@ import {
   slackDeliveryError,
   slackSender,
 } from "../slack/index.ts";
-import { decodeEvent, encodeEvent } from "./bot/event-codec.ts";
-import { chatSource, inlineLeaseMs } from "./bot/index.ts";
+import { encodeEvent } from "./bot/event-codec.ts";
+import { inlineLeaseMs, surfaceEventsProcessor } from "./bot/index.ts";
 import { type Config, isSurfaceEnabled } from "./config.ts";
 import { boundChannelEntry, joinReferences, PostedMemory } from "./posted-memory.ts";
 import type { ModuleServices, Services } from "./services.ts";
@@ -687,28 +686,7 @@ export function slackRuntime(services: Services): SlackRuntime | undefined {
  * nothing changes.
  */
 export function slackInboxProcessors(services: Pick<ModuleServices, "database" | "clock">): InboxProcessor[] {
-  return [
-    {
-      source: slackEventsSource,
-      async process(tx: Db, message) {
-        const payload = (message.payload ?? {}) as { event?: unknown };
-        const event = decodeEvent(payload.event);
-        if (event?.surface !== "slack") {
-          throw new AppError("bad_request", "The stored Slack event cannot be read back.");
-        }
-        await receiveInbound(
-          { ...services.database, db: tx },
-          {
-            source: chatSource("slack"),
-            idempotencyKey: event.idempotencyKey,
-            payload: encodeEvent(event),
-            receivedAt: event.receivedAt,
-            notBefore: services.clock.now(),
-          },
-        );
-      },
-    },
-  ];
+  return [surfaceEventsProcessor(services, slackEventsSource, "slack")];
 }
 
 // ---------------------------------------------------------------------------------------------

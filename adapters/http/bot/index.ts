@@ -13,6 +13,7 @@ import {
   markInboundDone,
   markInboundDoneMany,
   maxIdempotencyKeyLength,
+  receiveInbound,
 } from "../../../db/inbox.ts";
 import { inboxWriterOf } from "../../../db/inbox-writer.ts";
 import { enqueueNotification } from "../../../db/outbox.ts";
@@ -255,6 +256,38 @@ export function botInboxProcessors(services: ModuleServices): InboxProcessor[] {
       );
     },
   }));
+}
+
+/**
+ * The processor of a surface's own store of chat events (`slack:events`, `lark:events`: what the
+ * route stored before the platform got its 200). An event whose inline handling never finished is
+ * handed to the bot's inbox source, which runs it once; if the bot has it already, nothing changes.
+ */
+export function surfaceEventsProcessor(
+  services: Pick<ModuleServices, "database" | "clock">,
+  source: string,
+  surface: InboundEvent["surface"],
+): InboxProcessor {
+  return {
+    source,
+    async process(tx: Db, message) {
+      const payload = (message.payload ?? {}) as { event?: unknown };
+      const event = decodeEvent(payload.event);
+      if (event?.surface !== surface) {
+        throw new AppError("bad_request", `The stored ${surface} event cannot be read back.`);
+      }
+      await receiveInbound(
+        { ...services.database, db: tx },
+        {
+          source: chatSource(surface),
+          idempotencyKey: event.idempotencyKey,
+          payload: encodeEvent(event),
+          receivedAt: event.receivedAt,
+          notBefore: services.clock.now(),
+        },
+      );
+    },
+  };
 }
 
 /** Housekeeping on the scheduler's tick: expired conversation states (unsent forms, left quizzes) go. */

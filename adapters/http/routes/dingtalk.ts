@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import type { Context, Hono } from "hono";
+import type { Hono } from "hono";
 import { AppError } from "../../../core/errors.ts";
 import { parseDingTalkRequest } from "../../dingtalk/parse.ts";
 import { verifyDingTalkRequest } from "../../dingtalk/verify.ts";
-import type { RawRequest } from "../../shared/surface.ts";
+import { rawRequestOf } from "../body.ts";
 import { isSurfaceEnabled } from "../config.ts";
 import { handleDingTalkEvent, rememberCallbackPair } from "../dingtalk.ts";
 import { dingtalkApprovalToCase, dingtalkDirectorySync } from "../dingtalk-connectors.ts";
@@ -13,14 +13,6 @@ import { rawBody } from "../route-meta.ts";
 import type { AppEnv } from "../services.ts";
 
 export const dingtalkWebhookPath = "/webhooks/dingtalk";
-
-function lowerCaseHeaders(c: Context<AppEnv>): Record<string, string> {
-  const out: Record<string, string> = {};
-  c.req.raw.headers.forEach((value, name) => {
-    out[name.toLowerCase()] = value;
-  });
-  return out;
-}
 
 const unauthorized = () =>
   new AppError("unauthorized", "The DingTalk signature is missing, wrong, stale or already used.", {
@@ -43,12 +35,7 @@ export function registerDingTalkRoutes(app: Hono<AppEnv>): void {
     if (!isSurfaceEnabled(config, "dingtalk") || !config.DINGTALK_APP_SECRET) {
       throw new AppError("not_found", "DingTalk is not enabled.", { messageKey: "error.not_found" });
     }
-    const request: RawRequest = {
-      method: c.req.method,
-      url: c.req.url,
-      headers: lowerCaseHeaders(c),
-      body: await c.req.text(),
-    };
+    const request = await rawRequestOf(c);
     const now = clock.now();
     const verified = verifyDingTalkRequest(request, now, config.DINGTALK_APP_SECRET);
     if (!verified.ok) {

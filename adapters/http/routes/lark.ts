@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import type { Context, Hono } from "hono";
+import type { Hono } from "hono";
 import { mayMaintainDirectory } from "../../../core/directory/permissions.ts";
 import { AppError } from "../../../core/errors.ts";
 import { functionsOf } from "../../../db/repositories/directory.ts";
 import { verifyLarkRequest } from "../../lark/index.ts";
-import type { RawRequest } from "../../shared/surface.ts";
+import { rawRequestOf } from "../body.ts";
 import { isSurfaceEnabled } from "../config.ts";
 import { larkDirectorySync, larkRuntime } from "../lark.ts";
 import { requireScope } from "../middleware/api-auth.ts";
@@ -12,14 +12,6 @@ import { noStore } from "../middleware/security.ts";
 import type { AppEnv } from "../services.ts";
 
 export const larkWebhookPath = "/webhooks/lark";
-
-function lowerCaseHeaders(c: Context<AppEnv>): Record<string, string> {
-  const out: Record<string, string> = {};
-  c.req.raw.headers.forEach((value, name) => {
-    out[name.toLowerCase()] = value;
-  });
-  return out;
-}
 
 /**
  * `POST /webhooks/lark` (DESIGN §4, §7): events, `card.action.trigger` callbacks and approval
@@ -37,12 +29,7 @@ export function registerLarkRoutes(app: Hono<AppEnv>): void {
     if (!runtime || !config.LARK_ENCRYPT_KEY || !config.LARK_VERIFICATION_TOKEN) {
       throw new AppError("not_found", "Lark is not enabled.", { messageKey: "error.not_found" });
     }
-    const request: RawRequest = {
-      method: c.req.method,
-      url: c.req.url,
-      headers: lowerCaseHeaders(c),
-      body: await c.req.text(),
-    };
+    const request = await rawRequestOf(c);
     const verified = verifyLarkRequest(request, clock.now(), {
       encryptKey: config.LARK_ENCRYPT_KEY,
       verificationToken: config.LARK_VERIFICATION_TOKEN,

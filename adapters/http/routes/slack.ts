@@ -1,7 +1,7 @@
 import type { Context, Hono } from "hono";
 import { AppError } from "../../../core/errors.ts";
-import type { RawRequest } from "../../shared/surface.ts";
 import { isSlackSslCheck, parseSlackRequest, verifySlackRequest } from "../../slack/index.ts";
+import { rawRequestOf } from "../body.ts";
 import { isSurfaceEnabled } from "../config.ts";
 import { requireScope } from "../middleware/api-auth.ts";
 import { noStore } from "../middleware/security.ts";
@@ -9,14 +9,6 @@ import type { AppEnv } from "../services.ts";
 import { slackIdentityReport, slackRuntime } from "../slack.ts";
 
 export const slackWebhookPath = "/webhooks/slack";
-
-function lowerCaseHeaders(c: Context<AppEnv>): Record<string, string> {
-  const out: Record<string, string> = {};
-  c.req.raw.headers.forEach((value, name) => {
-    out[name.toLowerCase()] = value;
-  });
-  return out;
-}
 
 /** Set once Hono's getter has thrown: this runtime (Node) has no execution context. */
 let noExecutionContext = false;
@@ -52,12 +44,7 @@ export function registerSlackRoutes(app: Hono<AppEnv>): void {
     if (!runtime || !config.SLACK_SIGNING_SECRET) {
       throw new AppError("not_found", "Slack is not enabled.", { messageKey: "error.not_found" });
     }
-    const request: RawRequest = {
-      method: c.req.method,
-      url: c.req.url,
-      headers: lowerCaseHeaders(c),
-      body: await c.req.text(),
-    };
+    const request = await rawRequestOf(c);
     if (isSlackSslCheck(request)) return c.body(null, 200);
     const now = clock.now();
     const verified = verifySlackRequest(request, now, config.SLACK_SIGNING_SECRET);

@@ -1,4 +1,4 @@
-import type { Context, Hono } from "hono";
+import type { Hono } from "hono";
 import { AppError } from "../../../core/errors.ts";
 import { translate } from "../../../core/messages/index.ts";
 import {
@@ -9,16 +9,9 @@ import {
   verifyTeamsRequest,
   webhookPath,
 } from "../../teams/index.ts";
+import { lowerCaseHeaders } from "../body.ts";
 import type { AppEnv } from "../services.ts";
 import { teamsGatewayOf, teamsMode, teamsTurnDeps } from "../teams.ts";
-
-function lowerCaseHeaders(c: Context<AppEnv>): Record<string, string> {
-  const out: Record<string, string> = {};
-  c.req.raw.headers.forEach((value, name) => {
-    out[name.toLowerCase()] = value;
-  });
-  return out;
-}
 
 const unauthorized = () =>
   new AppError("unauthorized", "The Bot Framework token is missing or not valid.", {

@@ -39,6 +39,7 @@ import {
   webAdapter,
   webhookPath,
 } from "../../web/index.ts";
+import { lowerCaseHeaders } from "../body.ts";
 import { statusOf } from "../errors.ts";
 import { noStore, sameOriginForUnsafeMethods } from "../middleware/security.ts";
 import type { AppEnv, Services } from "../services.ts";
@@ -110,14 +111,6 @@ function renderedMessages(rows: readonly WebMessageRow[], locale: Locale, csrfTo
 function wantsHtml(c: Context<AppEnv>): boolean {
   const accept = c.req.header("accept") ?? "";
   return accept.includes("text/html") && !accept.startsWith("application/json");
-}
-
-function lowerCaseHeaders(c: Context<AppEnv>): Record<string, string> {
-  const out: Record<string, string> = {};
-  c.req.raw.headers.forEach((value, name) => {
-    out[name.toLowerCase()] = value;
-  });
-  return out;
 }
 
 /** The error as a page for a form post without script, or thrown for the one JSON error shape. */
