@@ -3,8 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { translate } from "../../core/messages/index.ts";
 import type { CaseView } from "../../core/offboarding/case.ts";
 import type { Database } from "../../db/client.ts";
-import { demoAgreement } from "../../db/seeds/demo-agreement.ts";
-import { applySeeds } from "../../db/seeds/seed.ts";
 import { robotMessage, testAppSecret, testCorpId } from "../fakes/dingtalk.ts";
 import { type FakeDingTalkApi, startFakeDingTalkApi } from "../fakes/dingtalk-api.ts";
 import { resetDatabase, testDatabase } from "../helpers/db.ts";
@@ -14,9 +12,9 @@ import {
   count,
   createKey,
   evidenceCount,
-  people,
   request,
   seedCompany,
+  seedFlowPeople,
 } from "../helpers/offboarding.ts";
 import { letters, type ShownQuestion, testCourseFiles } from "../helpers/training.ts";
 
@@ -50,31 +48,12 @@ beforeAll(async () => {
   await resetDatabase(database);
   t = await createDingTalkTestApp(database, fake, { env: { BATON_ADMIN_TOKEN: adminToken }, start });
   await seedCompany(t);
-  const bodies = Object.fromEntries(people);
-  for (const [person, extra] of [
-    [
-      employee,
-      {
-        idNumber: "310101199001011234",
-        position: "Engineer",
-        contractType: "open-ended",
-        contractStartDate: "2023-01-01",
-      },
-    ],
-    [manager, {}],
-    [finance, {}],
-    [hr, {}],
-  ] as const) {
-    const res = await request(t, "PUT", `/api/v1/employees/${person.employee}`, {
-      entity: "acme-sh",
-      ...bodies[person.employee],
-      ...extra,
-      locale: "en",
-      identities: { dingtalk: person.staffId },
-    });
-    expect(res.status, await res.clone().text()).toBe(200);
-  }
-  await applySeeds(database, [demoAgreement], { master: t.services.keys.encryption, now: t.clock.now() });
+  await seedFlowPeople(t, database, "dingtalk", {
+    E1: employee.staffId,
+    M1: manager.staffId,
+    FIN1: finance.staffId,
+    HR1: hr.staffId,
+  });
 }, 120_000);
 
 afterAll(async () => {

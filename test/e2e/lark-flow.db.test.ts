@@ -4,8 +4,6 @@ import type { LarkCard, LarkElement } from "../../adapters/lark/render.ts";
 import { translate } from "../../core/messages/index.ts";
 import type { CaseView } from "../../core/offboarding/case.ts";
 import type { Database } from "../../db/client.ts";
-import { demoAgreement } from "../../db/seeds/demo-agreement.ts";
-import { applySeeds } from "../../db/seeds/seed.ts";
 import {
   cardActionPayload,
   clickables,
@@ -23,9 +21,9 @@ import {
   count,
   createKey,
   evidenceCount,
-  people,
   request,
   seedCompany,
+  seedFlowPeople,
 } from "../helpers/offboarding.ts";
 import { letters, type ShownQuestion, testCourseFiles } from "../helpers/training.ts";
 
@@ -71,31 +69,12 @@ beforeAll(async () => {
   await resetDatabase(database);
   t = await createLarkTestApp(database, fake, { env: { BATON_ADMIN_TOKEN: adminToken }, start });
   await seedCompany(t);
-  const bodies = Object.fromEntries(people);
-  for (const [user, extra] of [
-    [
-      employee,
-      {
-        idNumber: "310101199001011234",
-        position: "Engineer",
-        contractType: "open-ended",
-        contractStartDate: "2023-01-01",
-      },
-    ],
-    [manager, {}],
-    [finance, {}],
-    [hr, {}],
-  ] as const) {
-    const res = await request(t, "PUT", `/api/v1/employees/${user.employee}`, {
-      entity: "acme-sh",
-      ...bodies[user.employee],
-      ...extra,
-      locale: "en",
-      identities: { lark: user.openId },
-    });
-    expect(res.status, await res.clone().text()).toBe(200);
-  }
-  await applySeeds(database, [demoAgreement], { master: t.services.keys.encryption, now: t.clock.now() });
+  await seedFlowPeople(t, database, "lark", {
+    E1: employee.openId,
+    M1: manager.openId,
+    FIN1: finance.openId,
+    HR1: hr.openId,
+  });
 }, 120_000);
 
 afterAll(async () => {

@@ -4,8 +4,6 @@ import type { SlackBlock, SlackMessage, SlackModal } from "../../adapters/slack/
 import { translate } from "../../core/messages/index.ts";
 import type { CaseView } from "../../core/offboarding/case.ts";
 import type { Database } from "../../db/client.ts";
-import { demoAgreement } from "../../db/seeds/demo-agreement.ts";
-import { applySeeds } from "../../db/seeds/seed.ts";
 import {
   blockActionsPayload,
   blockSuggestionPayload,
@@ -24,9 +22,9 @@ import {
   count,
   createKey,
   evidenceCount,
-  people,
   request,
   seedCompany,
+  seedFlowPeople,
 } from "../helpers/offboarding.ts";
 import { blockText, createSlackTestApp, type SlackTestApp } from "../helpers/slack.ts";
 import { letters, type ShownQuestion, testCourseFiles } from "../helpers/training.ts";
@@ -64,31 +62,12 @@ beforeAll(async () => {
   t = await createSlackTestApp(database, fake, { env: { BATON_ADMIN_TOKEN: adminToken }, start });
   await seedCompany(t);
   // Slack identities as an admin sets them (never matched by e-mail); the leaver's ID number for the certificate.
-  const bodies = Object.fromEntries(people);
-  for (const [user, extra] of [
-    [
-      employee,
-      {
-        idNumber: "310101199001011234",
-        position: "Engineer",
-        contractType: "open-ended",
-        contractStartDate: "2023-01-01",
-      },
-    ],
-    [manager, {}],
-    [finance, {}],
-    [hr, {}],
-  ] as const) {
-    const res = await request(t, "PUT", `/api/v1/employees/${user.employee}`, {
-      entity: "acme-sh",
-      ...bodies[user.employee],
-      ...extra,
-      locale: "en",
-      identities: { slack: user.id },
-    });
-    expect(res.status, await res.clone().text()).toBe(200);
-  }
-  await applySeeds(database, [demoAgreement], { master: t.services.keys.encryption, now: t.clock.now() });
+  await seedFlowPeople(t, database, "slack", {
+    E1: employee.id,
+    M1: manager.id,
+    FIN1: finance.id,
+    HR1: hr.id,
+  });
 }, 120_000);
 
 afterAll(async () => {

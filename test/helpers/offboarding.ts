@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import { expect } from "vitest";
 import type { Clock } from "../../core/ports.ts";
 import type { Database } from "../../db/client.ts";
+import { demoAgreement } from "../../db/seeds/demo-agreement.ts";
+import { applySeeds } from "../../db/seeds/seed.ts";
 import { createTestApp, manualClock, type TestApp } from "./app.ts";
 import { resetDatabase } from "./db.ts";
 
@@ -100,4 +102,38 @@ export async function companyTestApp(
   t.services.gates = [];
   await seedCompany(t);
   return t;
+}
+
+/**
+ * The people of a whole-flow test on one chat platform, as an admin sets them up: the leaver (E1,
+ * with what the certificate needs), the manager, finance and HR, in English, each linked to their
+ * platform id (never matched by e-mail); then the demo confidentiality agreement.
+ */
+export async function seedFlowPeople(
+  t: TestApp,
+  database: Database,
+  platform: "slack" | "lark" | "dingtalk",
+  ids: Record<"E1" | "M1" | "FIN1" | "HR1", string>,
+): Promise<void> {
+  const bodies = Object.fromEntries(people);
+  const leaver = {
+    idNumber: "310101199001011234",
+    position: "Engineer",
+    contractType: "open-ended",
+    contractStartDate: "2023-01-01",
+  };
+  for (const [employee, id] of Object.entries(ids)) {
+    const res = await request(t, "PUT", `/api/v1/employees/${employee}`, {
+      entity: "acme-sh",
+      ...bodies[employee],
+      ...(employee === "E1" ? leaver : {}),
+      locale: "en",
+      identities: { [platform]: id },
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+  }
+  await applySeeds(database, [demoAgreement], {
+    master: t.services.keys.encryption,
+    now: t.services.clock.now(),
+  });
 }
