@@ -42,6 +42,7 @@ import { dingtalkText } from "./dingtalk-texts.ts";
 import type { LinkAction, LinkActionContext, LinkActionOutcome } from "./links/actions.ts";
 import { joinReferences, PostedMemory } from "./posted-memory.ts";
 import type { ModuleServices, Services } from "./services.ts";
+import { type Admission, admit, bothLanguagesCard } from "./surface-admission.ts";
 
 /**
  * The DingTalk surface wired to Baton (adapters/dingtalk/README.md). Decisions:
@@ -139,30 +140,15 @@ export async function rememberCallbackPair(
 // ---------------------------------------------------------------------------------------------
 // Who is served
 
-export type DingTalkAdmission = { ok: true } | { ok: false; ourRobot: boolean };
-
 /** The robot's corp and the sender's must be in `DINGTALK_CORP_IDS`; outsiders are refused. */
-export function dingtalkAdmission(config: Config, event: DingTalkEvent): DingTalkAdmission {
-  const corps = config.DINGTALK_CORP_IDS;
+export function dingtalkAdmission(config: Config, event: DingTalkEvent): Admission {
   const robotCorp = event.dingtalk.chatbotCorpId ?? event.who.tenant;
-  const ourRobot = robotCorp !== undefined && corps.includes(robotCorp);
-  if (!ourRobot) return { ok: false, ourRobot: false };
-  if (event.who.external || event.where.external) return { ok: false, ourRobot: true };
-  if (event.who.tenant !== undefined && !corps.includes(event.who.tenant))
-    return { ok: false, ourRobot: true };
-  return { ok: true };
+  return admit(config.DINGTALK_CORP_IDS, robotCorp, event.who, event.where.external === true);
 }
 
 /** The polite refusal, in both languages (the person's language is not known). */
-export function dingtalkRefusalCard(): CardNode {
-  return Card(
-    {
-      title: `${dingtalkText("zh-CN", "refused.title")} / ${dingtalkText("en", "refused.title")}`,
-      tone: "info",
-    },
-    [Text(dingtalkText("zh-CN", "refused.body")), Text(dingtalkText("en", "refused.body"))],
-  );
-}
+export const dingtalkRefusalCard = () =>
+  bothLanguagesCard({ title: "dingtalk.refused.title", body: "dingtalk.refused.body" }, "info");
 
 // ---------------------------------------------------------------------------------------------
 // People
@@ -425,7 +411,7 @@ function sessionOf(event: DingTalkEvent): Session | undefined {
 async function admitted(services: Services, event: DingTalkEvent, session: Session | undefined) {
   const verdict = dingtalkAdmission(services.config, event);
   if (verdict.ok) return true;
-  if (!verdict.ourRobot)
+  if (!verdict.ours)
     throw new AppError("forbidden", "This DingTalk organisation is not served here.", {
       messageKey: "error.forbidden",
     });

@@ -3,7 +3,7 @@ import * as larkSdk from "@larksuiteoapi/node-sdk";
 import { and, eq, inArray } from "drizzle-orm";
 import type { InboundEvent } from "../../bots/events.ts";
 import type { BotOutcome, Reply } from "../../bots/reply.ts";
-import { Card, type CardNode, Text } from "../../cards/model.ts";
+import type { CardNode } from "../../cards/model.ts";
 import { cardForNotification } from "../../cards/templates/notifications.ts";
 import { dateInTimeZone } from "../../core/compliance/dates.ts";
 import type { EmployeeInput } from "../../core/directory/employee-input.ts";
@@ -35,6 +35,12 @@ import { inlineLeaseMs, surfaceEventsProcessor } from "./bot/index.ts";
 import { type Config, isSurfaceEnabled } from "./config.ts";
 import { boundChannelEntry, joinReferences } from "./posted-memory.ts";
 import type { ModuleServices, Services } from "./services.ts";
+import {
+  type Admission,
+  admit,
+  bothLanguagesErrorCard,
+  bothLanguagesRefusalCard,
+} from "./surface-admission.ts";
 
 /**
  * The Feishu / Lark surface wired to Baton (adapters/lark/README.md). `POST /webhooks/lark`
@@ -114,41 +120,15 @@ export function larkSenderOf(services: SenderDeps): LarkSender | undefined {
 // ---------------------------------------------------------------------------------------------
 // Who is served
 
-/** The polite refusal for people Baton does not serve, in both languages. */
-export function larkRefusalCard(): CardNode {
-  const zh = (key: "bot.external.title" | "bot.external.body") => translate("zh-CN", key);
-  const en = (key: "bot.external.title" | "bot.external.body") => translate("en", key);
-  return Card({ title: `${zh("bot.external.title")} / ${en("bot.external.title")}`, tone: "info" }, [
-    Text(zh("bot.external.body")),
-    Text(en("bot.external.body")),
-  ]);
-}
-
-function errorCard(): CardNode {
-  return Card(
-    {
-      title: `${translate("zh-CN", "bot.error.title")} / ${translate("en", "bot.error.title")}`,
-      tone: "warning",
-    },
-    [Text(translate("zh-CN", "bot.error.internal")), Text(translate("en", "bot.error.internal"))],
-  );
-}
-
-type Admission = { ok: true } | { ok: false; ourTenant: boolean };
+/** The polite refusal for people Baton does not serve, in both languages (their language is unknown). */
+export const larkRefusalCard = bothLanguagesRefusalCard;
 
 /**
  * Whether Baton serves this event: the tenant it was delivered for and the person's own tenant
- * must be in `LARK_TENANT_KEYS` (required: Lark is off without it); external contacts are refused.
+ * must be in `LARK_TENANT_KEYS`; external contacts are refused.
  */
 export function larkAdmission(config: Config, event: LarkEvent): Admission {
-  const tenants = config.LARK_TENANT_KEYS;
-  const delivered = event.lark.tenantKey;
-  const ourTenant = delivered !== undefined && tenants.includes(delivered);
-  if (!ourTenant) return { ok: false, ourTenant: false };
-  if (event.who.external) return { ok: false, ourTenant: true };
-  if (event.who.tenant !== undefined && !tenants.includes(event.who.tenant))
-    return { ok: false, ourTenant: true };
-  return { ok: true };
+  return admit(config.LARK_TENANT_KEYS, event.lark.tenantKey, event.who);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -303,7 +283,7 @@ function createRuntime(services: Services): LarkRuntime {
 
   async function onMessage(event: LarkEvent): Promise<Json> {
     const verdict = larkAdmission(config, event);
-    if (!verdict.ok) return refuse(event, verdict.ourTenant);
+    if (!verdict.ok) return refuse(event, verdict.ours);
     const now = clock.now();
     // Stored before Lark gets its 200: a crash after it loses nothing, a redelivery does nothing.
     const stored = await receiveInbound(database, {
@@ -331,7 +311,7 @@ function createRuntime(services: Services): LarkRuntime {
   async function onCardAction(event: LarkEvent): Promise<Json> {
     const startedAt = performance.now();
     const verdict = larkAdmission(config, event);
-    if (!verdict.ok) return refuse(event, verdict.ourTenant);
+    if (!verdict.ok) return refuse(event, verdict.ours);
     const person = await matched(event);
     // Stored with the clicks of the same moment (group commit) and handled in their batch, when
     // the bot batches; the answer is the bot's card either way.
@@ -353,7 +333,7 @@ function createRuntime(services: Services): LarkRuntime {
         }),
       ]).finally(() => clearTimeout(timer));
     } catch (error) {
-      track(toPerson(person, errorCard()));
+      track(toPerson(person, bothLanguagesErrorCard()));
       logger.error({ surface: "lark", error: (error as Error).name }, "a Lark click failed");
       return { toast: { type: "error", content: translate("zh-CN", "bot.error.title") } };
     }

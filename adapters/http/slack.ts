@@ -3,10 +3,10 @@ import { and, eq } from "drizzle-orm";
 import type { InboundEvent } from "../../bots/events.ts";
 import type { BotOutcome, Reply } from "../../bots/reply.ts";
 import { fallbackText } from "../../cards/fallback-text.ts";
-import { Card, type CardNode, Text } from "../../cards/model.ts";
+import type { CardNode } from "../../cards/model.ts";
 import { cardForNotification } from "../../cards/templates/notifications.ts";
 import { AppError } from "../../core/errors.ts";
-import { type Locale, translate } from "../../core/messages/index.ts";
+import { translate } from "../../core/messages/index.ts";
 import {
   type NotificationSender,
   RateLimitedError,
@@ -42,6 +42,12 @@ import { inlineLeaseMs, surfaceEventsProcessor } from "./bot/index.ts";
 import { type Config, isSurfaceEnabled } from "./config.ts";
 import { boundChannelEntry, joinReferences, PostedMemory } from "./posted-memory.ts";
 import type { ModuleServices, Services } from "./services.ts";
+import {
+  type Admission,
+  admit,
+  bothLanguagesErrorCard,
+  bothLanguagesRefusalCard,
+} from "./surface-admission.ts";
 
 /**
  * The Slack surface wired to Baton (adapters/slack/README.md): a Bolt App on our own receiver behind
@@ -157,44 +163,15 @@ export function fitsModal(card: CardNode): boolean {
   return card.children.some(isInput) && card.children.filter((c) => c.type === "submit").length === 1;
 }
 
-/** "Something went wrong", in both languages (the person's language is not known here). */
-function errorCard(): CardNode {
-  const text = (locale: Locale) => `${translate(locale, "bot.error.internal")}`;
-  return Card(
-    {
-      title: `${translate("zh-CN", "bot.error.title")} / ${translate("en", "bot.error.title")}`,
-      tone: "warning",
-    },
-    [Text(text("zh-CN")), Text(text("en"))],
-  );
-}
-
 /** The polite refusal for people Baton does not serve, in both languages (their language is unknown). */
-export function slackRefusalCard(): CardNode {
-  const zh = (key: "bot.external.title" | "bot.external.body") => translate("zh-CN", key);
-  const en = (key: "bot.external.title" | "bot.external.body") => translate("en", key);
-  return Card({ title: `${zh("bot.external.title")} / ${en("bot.external.title")}`, tone: "info" }, [
-    Text(zh("bot.external.body")),
-    Text(en("bot.external.body")),
-  ]);
-}
-
-type Admission = { ok: true } | { ok: false; ourTeam: boolean };
+export const slackRefusalCard = bothLanguagesRefusalCard;
 
 /**
  * Whether Baton serves this event: the team it was delivered for and the user's own team must be
- * in `SLACK_TEAM_IDS` (required: Slack is off without it), and the user must not be a guest or a
- * Slack Connect user.
+ * in `SLACK_TEAM_IDS`, and the user must not be a guest or a Slack Connect user.
  */
 export function admission(config: Config, event: SlackEvent): Admission {
-  const teams = config.SLACK_TEAM_IDS;
-  const delivered = event.slack.teamId;
-  const ourTeam = delivered !== undefined && teams.includes(delivered);
-  if (!ourTeam) return { ok: false, ourTeam: false };
-  if (event.who.external) return { ok: false, ourTeam: true };
-  if (event.who.tenant !== undefined && !teams.includes(event.who.tenant))
-    return { ok: false, ourTeam: true };
-  return { ok: true };
+  return admit(config.SLACK_TEAM_IDS, event.slack.teamId, event.who);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -470,10 +447,11 @@ function createRuntime(services: Services): SlackRuntime {
         kind === "block_suggestion"
           ? { options: [] }
           : kind === "command"
-            ? { response_type: "ephemeral", ...renderMessage(errorCard()) }
+            ? { response_type: "ephemeral", ...renderMessage(bothLanguagesErrorCard()) }
             : undefined,
       );
-      if (kind === "block_actions" || kind === "view_submission") await toPerson(event, errorCard());
+      if (kind === "block_actions" || kind === "view_submission")
+        await toPerson(event, bothLanguagesErrorCard());
       throw error;
     }
     if (!early) {
@@ -580,7 +558,7 @@ function createRuntime(services: Services): SlackRuntime {
     async handle(request, parsed, waitUntil) {
       const startedAt = performance.now();
       const verdict = admission(config, parsed);
-      if (!verdict.ok) return refuse(parsed, verdict.ourTeam);
+      if (!verdict.ok) return refuse(parsed, verdict.ours);
       const event: SlackEvent = {
         ...parsed,
         proof: {
