@@ -17,7 +17,6 @@ import {
   type SendResult,
 } from "../../core/notifications/delivery.ts";
 import type { TickJob } from "../../core/ports.ts";
-import { resolveChannels } from "../../db/channels.ts";
 import type { Db } from "../../db/client.ts";
 import { NoChannelBoundError } from "../../db/delivery-sink.ts";
 import {
@@ -40,7 +39,7 @@ import type { DingTalkVerified } from "../dingtalk/verify.ts";
 import { type Config, isSurfaceEnabled } from "./config.ts";
 import { dingtalkText } from "./dingtalk-texts.ts";
 import type { LinkAction, LinkActionContext, LinkActionOutcome } from "./links/actions.ts";
-import { joinReferences, PostedMemory } from "./posted-memory.ts";
+import { joinReferences, PostedMemory, postToBoundChannels } from "./posted-memory.ts";
 import type { ModuleServices, Services } from "./services.ts";
 import { type Admission, admit, bothLanguagesCard } from "./surface-admission.ts";
 
@@ -710,21 +709,19 @@ export function dingtalkPersonEntry(services: NotifyDeps, next: SenderEntry): Se
   const send: NotificationSender["send"] = async (message) => {
     const result = await next.sender.send(message);
     if (message.recipient.type !== "person") return result;
-    const person = await activePlatformPerson(db, message.recipient.principal, "dingtalk");
+    const { principal } = message.recipient;
+    const person = await activePlatformPerson(db, principal, "dingtalk");
     if (!person) return result;
-    const key = memory.key(message, person.userId);
-    const known = await memory.get(key);
-    if (known) return { reference: joinReferences(result.reference, known) } as { reference?: string };
-    const card = cardForNotification(message.kind, message.data, { locale: person.locale, t: translate });
-    const place: Place = {
-      chatId: `dingtalk:${person.userId}`,
-      chatType: "direct",
-      staffId: person.userId,
-    };
-    const rendered = await messageFor(services, db, message.recipient.principal, place, card);
-    const sent = await client.sendToUsers([person.userId], rendered);
-    const reference = `dingtalk:${person.userId}/${sent}`;
-    await memory.set(key, reference);
+    const reference = await memory.once(message, person.userId, async () => {
+      const card = cardForNotification(message.kind, message.data, { locale: person.locale, t: translate });
+      const place: Place = {
+        chatId: `dingtalk:${person.userId}`,
+        chatType: "direct",
+        staffId: person.userId,
+      };
+      const rendered = await messageFor(services, db, principal, place, card);
+      return `dingtalk:${person.userId}/${await client.sendToUsers([person.userId], rendered)}`;
+    });
     return { reference: joinReferences(result.reference, reference) } as { reference?: string };
   };
   return { sender: { send }, rate: dingtalkRate(next.rate) };
@@ -757,61 +754,49 @@ export function dingtalkChannelEntry(services: NotifyDeps, next: SenderEntry): S
     const references: string[] = [];
     let groups = 0;
     if (client) {
-      const bound = (await resolveChannels(db, message.recipient)).filter((c) => c.platform === "dingtalk");
-      groups = bound.length;
-      for (const channel of bound) {
-        const key = memory.key(message, channel.id);
-        const known = await memory.get(key);
-        if (known) {
-          references.push(known);
-          continue;
-        }
-        const locale = await localeOfPrincipal(db, channel.boundBy);
-        const card = cardForNotification(message.kind, message.data, { locale, t: translate });
+      const posted = await postToBoundChannels(db, "dingtalk", message, memory, async (channelId, card) => {
         const rendered: DingTalkMessage = walk(card).some((n) => n.type === "button" || n.type === "submit")
           ? {
               msgtype: "markdown",
               markdown: { title: card.header.title, text: escapeDingTalkMarkdown(fallbackText(card)) },
             }
           : renderDingTalkMessage(card);
-        const sent = await client.sendToGroup(channel.channelId, rendered);
-        const reference = `dingtalk:${channel.channelId}/${sent}`;
-        await memory.set(key, reference);
-        references.push(reference);
-      }
+        return `dingtalk:${channelId}/${await client.sendToGroup(channelId, rendered)}`;
+      });
+      groups = posted.length;
+      references.push(...posted);
     }
     if (client && groups > 0 && hasActions(message)) {
       // A card with buttons stays out of groups (anyone there could click): the people of the
       // channel's purpose get it in their 1:1 chat, with links bound to each of them.
       const recipient = message.recipient;
       for (const person of await purposePeople(db, recipient.purpose, recipient.entityId)) {
-        const key = memory.key(message, `person:${person.staffId}`);
-        const known = await memory.get(key);
-        if (known) {
-          references.push(known);
-          continue;
-        }
-        const card = cardForNotification(message.kind, message.data, { locale: person.locale, t: translate });
-        const place: Place = {
-          chatId: `dingtalk:${person.staffId}`,
-          chatType: "direct",
-          staffId: person.staffId,
-        };
-        const rendered = await messageFor(services, db, person.principal, place, card);
-        const sent = await client.sendToUsers([person.staffId], rendered);
-        const reference = `dingtalk:${person.staffId}/${sent}`;
-        await memory.set(key, reference);
-        references.push(reference);
+        references.push(
+          await memory.once(message, `person:${person.staffId}`, async () => {
+            const card = cardForNotification(message.kind, message.data, {
+              locale: person.locale,
+              t: translate,
+            });
+            const place: Place = {
+              chatId: `dingtalk:${person.staffId}`,
+              chatType: "direct",
+              staffId: person.staffId,
+            };
+            const rendered = await messageFor(services, db, person.principal, place, card);
+            return `dingtalk:${person.staffId}/${await client.sendToUsers([person.staffId], rendered)}`;
+          }),
+        );
       }
     }
     if (robot && message.recipient.purpose === "hr") {
-      const key = memory.key(message, "alert-robot");
-      if (!(await memory.get(key))) {
-        const card = cardForNotification(message.kind, message.data, { locale: "zh-CN", t: translate });
-        await robot.send(card);
-        await memory.set(key, "dingtalk:alert-robot");
-      }
-      references.push("dingtalk:alert-robot");
+      references.push(
+        await memory.once(message, "alert-robot", async () => {
+          await robot.send(
+            cardForNotification(message.kind, message.data, { locale: "zh-CN", t: translate }),
+          );
+          return "dingtalk:alert-robot";
+        }),
+      );
     }
     return { reference: joinReferences(result.reference, ...references) } as { reference?: string };
   };

@@ -41,6 +41,18 @@ export class PostedMemory {
     if (stored !== undefined) this.remember(key, stored);
     return stored;
   }
+  /**
+   * Posts `message` to `target` once: the reference of an earlier post of it, or `post()`'s
+   * reference, remembered. A failing `post()` throws and nothing is remembered (the outbox retries).
+   */
+  async once(message: OutgoingMessage, target: string, post: () => Promise<string>): Promise<string> {
+    const key = this.key(message, target);
+    const known = await this.get(key);
+    if (known !== undefined) return known;
+    const reference = await post();
+    await this.set(key, reference);
+    return reference;
+  }
   /** Never throws: the post has happened; if the record cannot be written, this process still knows. */
   async set(key: string, reference: string): Promise<void> {
     this.remember(key, reference);
@@ -73,6 +85,34 @@ export function postedMessagesPurgeJob(services: Pick<ModuleServices, "database"
 export const joinReferences = (...refs: (string | undefined)[]): string | undefined =>
   refs.filter((r): r is string => r !== undefined && r !== "").join(" ") || undefined;
 
+/**
+ * Posts a channel message's card to every channel bound for its recipient on `platform` (in the
+ * language of the HR person who bound each), once each; answers the references, one a channel.
+ */
+export async function postToBoundChannels(
+  db: Db,
+  platform: ChannelPlatform,
+  message: OutgoingMessage,
+  memory: PostedMemory,
+  post: (channelId: string, card: CardNode) => Promise<string>,
+): Promise<string[]> {
+  if (message.recipient.type !== "channel") return [];
+  const bound = (await resolveChannels(db, message.recipient)).filter((c) => c.platform === platform);
+  const references: string[] = [];
+  for (const channel of bound) {
+    references.push(
+      await memory.once(message, channel.id, async () => {
+        const locale = await localeOfPrincipal(db, channel.boundBy);
+        return post(
+          channel.channelId,
+          cardForNotification(message.kind, message.data, { locale, t: translate }),
+        );
+      }),
+    );
+  }
+  return references;
+}
+
 /** Posts one notification card to one bound group chat; answers the platform's reference for it. */
 export type ChannelPoster = (channelId: string, card: CardNode, message: OutgoingMessage) => Promise<string>;
 
@@ -94,24 +134,9 @@ export function boundChannelEntry(options: {
   const send: NotificationSender["send"] = async (message) => {
     const result = await next.sender.send(message);
     if (message.recipient.type !== "channel") return result;
-    const bound = (await resolveChannels(db, message.recipient)).filter((c) => c.platform === platform);
-    const references: string[] = [];
-    for (const channel of bound) {
-      const key = memory.key(message, channel.id);
-      const known = await memory.get(key);
-      if (known) {
-        references.push(known);
-        continue;
-      }
-      const locale = await localeOfPrincipal(db, channel.boundBy);
-      const reference = await post(
-        channel.channelId,
-        cardForNotification(message.kind, message.data, { locale, t: translate }),
-        message,
-      );
-      await memory.set(key, reference);
-      references.push(reference);
-    }
+    const references = await postToBoundChannels(db, platform, message, memory, (channelId, card) =>
+      post(channelId, card, message),
+    );
     const reference = joinReferences(result.reference, ...references);
     return reference === undefined ? {} : { reference };
   };

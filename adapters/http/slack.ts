@@ -695,18 +695,15 @@ export function slackPersonEntry(services: NotifyDeps, next: SenderEntry): Sende
     if (message.recipient.type !== "person") return result;
     const person = await activePlatformPerson(db, message.recipient.principal, "slack");
     if (!person) return result;
-    const key = memory.key(message, person.userId);
-    const known = await memory.get(key);
-    if (known) return { reference: joinReferences(result.reference, known) } as { reference?: string };
-    const card = cardForNotification(message.kind, message.data, { locale: person.locale, t: translate });
-    let posted: { channel: string; ts: string };
-    try {
-      posted = await sender.direct(person.userId, renderMessage(card));
-    } catch (error) {
-      throw slackDeliveryError(error);
-    }
-    const reference = `slack:${posted.channel}/${posted.ts}`;
-    await memory.set(key, reference);
+    const reference = await memory.once(message, person.userId, async () => {
+      const card = cardForNotification(message.kind, message.data, { locale: person.locale, t: translate });
+      try {
+        const posted = await sender.direct(person.userId, renderMessage(card));
+        return `slack:${posted.channel}/${posted.ts}`;
+      } catch (error) {
+        throw slackDeliveryError(error);
+      }
+    });
     return { reference: joinReferences(result.reference, reference) } as { reference?: string };
   };
   return { sender: { send }, rate: slackPersonRate };
