@@ -91,19 +91,40 @@ export function renderEmail(input: {
   const greeting = translate(locale, "email.greeting", { name });
   const body = translate(locale, `card.notify.${kind}.body` as MessageKey);
   const lines = linesOf(kind, data, locale, publicUrl);
-  const footer = translate(locale, "email.footer");
-  const text = [greeting, "", body, "", ...lines.map((l) => l.text), "", "—", footer].join("\n");
   const paragraph = (line: Line) =>
     line.url
       ? `<p>${escapeHtml(line.text)}<br><a href="${escapeHtml(line.url)}">${escapeHtml(line.url)}</a></p>`
       : `<p>${escapeHtml(line.text)}</p>`;
+  return emailDocument({
+    locale,
+    subject,
+    opening: [greeting, body],
+    text: lines.map((l) => l.text),
+    html: lines.map(paragraph),
+  });
+}
+
+/**
+ * Baton's e-mail around its content: the subject (prefixed "Baton:"), the opening paragraphs
+ * (greeting, body), the content as text lines and as HTML paragraphs (escaped by the caller), and
+ * the footer, in plain text and in simple HTML.
+ */
+export function emailDocument(input: {
+  locale: Locale;
+  subject: string;
+  opening: readonly string[];
+  text: readonly string[];
+  html: readonly string[];
+}): RenderedEmail {
+  const { locale, subject } = input;
+  const footer = translate(locale, "email.footer");
+  const text = [...input.opening.flatMap((p) => [p, ""]), ...input.text, "", "—", footer].join("\n");
   const html = [
     `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
     '<body style="font-family:sans-serif;line-height:1.5;max-width:40em">',
     `<h1 style="font-size:1.25em">${escapeHtml(subject)}</h1>`,
-    `<p>${escapeHtml(greeting)}</p>`,
-    `<p>${escapeHtml(body)}</p>`,
-    ...lines.map(paragraph),
+    ...input.opening.map((p) => `<p>${escapeHtml(p)}</p>`),
+    ...input.html,
     `<hr><p style="color:#666;font-size:.9em">${escapeHtml(footer)}</p>`,
     "</body></html>",
   ].join("\n");
