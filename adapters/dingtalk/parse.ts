@@ -18,7 +18,7 @@
 
 import type { ChatType } from "../../bots/conversation.ts";
 import type { InboundEvent } from "../../bots/events.ts";
-import { AppError } from "../../core/errors.ts";
+import { badRequest as bad, isObject, str as nonEmptyString, obj, parseJson } from "../shared/json.ts";
 import type { ParseResult, RawRequest } from "../shared/surface.ts";
 
 export type DingTalkContext = {
@@ -49,17 +49,9 @@ export type DingTalkParseOptions = {
   now: Date;
 };
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+/** DingTalk sends some ids as numbers: read those as strings too. */
 const str = (value: unknown): string | undefined =>
-  typeof value === "string" && value !== "" ? value : typeof value === "number" ? String(value) : undefined;
-const obj = (value: unknown): Json => (isObject(value) ? value : {});
-
-function bad(message: string): never {
-  throw new AppError("bad_request", message);
-}
+  typeof value === "number" ? String(value) : nonEmptyString(value);
 
 function dateOf(value: unknown): Date | undefined {
   const ms = typeof value === "number" ? value : typeof value === "string" ? Number(value) : Number.NaN;
@@ -145,11 +137,5 @@ export function parseDingTalkRequest(
   request: RawRequest,
   options: DingTalkParseOptions,
 ): ParseResult<DingTalkEvent> {
-  let body: unknown;
-  try {
-    body = JSON.parse(request.body);
-  } catch {
-    return bad("body is not valid JSON");
-  }
-  return parseDingTalkMessage(body, options);
+  return parseDingTalkMessage(parseJson(request.body, "body"), options);
 }

@@ -17,7 +17,14 @@
  */
 
 import type { ButtonNode, CardNode, InputNode, LinkButtonNode, SubmitNode, Tone } from "../../cards/model.ts";
-import { type Inline, parseMarkdown, safeUrl } from "../shared/markdown.ts";
+import {
+  escapeMarkdownLineStart,
+  type Inline,
+  markdownEntities,
+  markdownLink,
+  parseMarkdown,
+  safeUrl,
+} from "../shared/markdown.ts";
 
 export const dingtalkLimits = {
   /** `msgParam` of `groupMessages/send` (and, to be safe, every message content), UTF-8 bytes. */
@@ -48,34 +55,6 @@ export type DingTalkMessage = DingTalkMarkdownMessage | DingTalkActionCardMessag
 
 const toneMark: Record<Tone, string> = { info: "", success: "✅ ", warning: "⚠️ ", danger: "⛔ " };
 
-const entities: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  "*": "&#42;",
-  _: "&#95;",
-  "~": "&#126;",
-  "`": "&#96;",
-  "[": "&#91;",
-  "]": "&#93;",
-  "\\": "&#92;",
-  "|": "&#124;",
-};
-
-/** Escapes the start of a line so it cannot open a heading, list, quote, rule or code block. */
-function escapeLineStart(line: string): string {
-  let out = line;
-  if (/^\s*#/.test(out)) out = out.replace("#", "&#35;");
-  else if (/^\s*[-+](\s|$)/.test(out) || /^\s*[-=]+\s*$/.test(out))
-    out = out.replace(/[-+=]/, (c) => `&#${c.charCodeAt(0)};`);
-  else
-    out = out.replace(
-      /^(\s*\d{1,9})([.)])(?=\s|$)/,
-      (_m, digits: string, c: string) => `${digits}&#${c.charCodeAt(0)};`,
-    );
-  return out.replace(/^ +/, (spaces) => "&nbsp;".repeat(spaces.length));
-}
-
 /**
  * Escapes text for DingTalk Markdown: special characters become HTML entities, a line start cannot
  * open a heading, quote, list, rule or code block, `://` cannot become a bare link, and a line
@@ -85,8 +64,10 @@ export function escapeDingTalkMarkdown(text: string, atLineStart = true): string
   return text
     .split(/\r?\n/)
     .map((line, index) => {
-      const out = line.replace(/[&<>*_~`[\]\\|]/g, (c) => entities[c] ?? c).replaceAll("://", "&#58;//");
-      return index > 0 || atLineStart ? escapeLineStart(out) : out;
+      const out = line
+        .replace(/[&<>*_~`[\]\\|]/g, (c) => markdownEntities[c] ?? c)
+        .replaceAll("://", "&#58;//");
+      return index > 0 || atLineStart ? escapeMarkdownLineStart(out) : out;
     })
     .join("  \n");
 }
@@ -113,7 +94,7 @@ function inline(run: Inline, bold: boolean, atLineStart: boolean): string {
       const url = safeUrl(run.url);
       const label = escapeDingTalkMarkdown(run.text || run.url, false);
       if (!url) return label;
-      return `[${label}](${url.replaceAll("(", "%28").replaceAll(")", "%29").replaceAll(" ", "%20")})`;
+      return markdownLink(label, url);
     }
   }
 }

@@ -14,10 +14,9 @@
  */
 
 import { PermanentDeliveryError, RateLimitedError } from "../../core/notifications/delivery.ts";
+import type { Json } from "../shared/json.ts";
 import { type DingTalkMessage, toRobotOpenApiMessage } from "./render.ts";
 import { signedRobotWebhookUrl } from "./verify.ts";
-
-type Json = Record<string, unknown>;
 
 export class DingTalkApiError extends Error {
   readonly errcode: string | undefined;

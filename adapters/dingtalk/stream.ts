@@ -1,4 +1,5 @@
 import WebSocket from "ws";
+import { parseJsonOrUndefined } from "../shared/json.ts";
 
 /**
  * DingTalk's Stream mode (shared/reference/lark-dingtalk.md §B8; protocol:
@@ -114,12 +115,7 @@ const stableMs = 30_000;
 
 /** Parses a frame; anything that is not a frame → undefined. */
 export function parseStreamFrame(raw: string): StreamFrame | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
+  const value = parseJsonOrUndefined(raw);
   if (typeof value !== "object" || value === null) return undefined;
   const frame = value as Record<string, unknown>;
   if (frame.type !== "SYSTEM" && frame.type !== "EVENT" && frame.type !== "CALLBACK") return undefined;
@@ -208,13 +204,9 @@ export function createStreamClient(options: StreamClientOptions): StreamClient {
         signal: opening.signal,
       });
       const text = await res.text();
-      let body: Record<string, unknown> = {};
-      try {
-        const parsed: unknown = JSON.parse(text);
-        if (typeof parsed === "object" && parsed !== null) body = parsed as Record<string, unknown>;
-      } catch {
-        // not JSON: reported below by status
-      }
+      // Not JSON: reported below by status.
+      const parsed = parseJsonOrUndefined(text);
+      const body = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
       if (
         !res.ok ||
         typeof body.endpoint !== "string" ||

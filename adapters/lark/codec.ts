@@ -17,6 +17,7 @@
 
 import type { ChatType } from "../../bots/conversation.ts";
 import type { FormValues } from "../../bots/events.ts";
+import { parseJsonOrUndefined } from "../shared/json.ts";
 
 export const valueKey = "baton";
 
@@ -63,14 +64,7 @@ export function encodeValue(
 
 /** Our value from `event.action.value` (an object, or the same as a JSON string), else undefined. */
 export function decodeValue(raw: unknown): BatonValue | undefined {
-  let value = raw;
-  if (typeof value === "string") {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return undefined;
-    }
-  }
+  const value = typeof raw === "string" ? parseJsonOrUndefined(raw) : raw;
   if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
   const baton = (value as Record<string, unknown>)[valueKey];
   if (typeof baton !== "object" || baton === null || Array.isArray(baton)) return undefined;

@@ -9,6 +9,7 @@
  */
 
 import { maxValueLength } from "../../cards/model.ts";
+import { isObject, type Json } from "../shared/json.ts";
 import { decodeInputName, decodeValue } from "./codec.ts";
 
 export const larkLimits = {
@@ -34,11 +35,6 @@ export const headerTemplates = [
 
 const buttonTypes = ["default", "primary", "danger", "primary_filled", "danger_filled", "text"];
 const inputTags = ["input", "select_static", "multi_select_static", "date_picker"];
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The size that counts: the card serialised, then serialised again as the `content` string. */
 export function larkCardBytes(card: unknown): number {

@@ -19,7 +19,15 @@
 
 import type { ChatType } from "../../bots/conversation.ts";
 import type { InboundEvent, Where, Who } from "../../bots/events.ts";
-import { AppError } from "../../core/errors.ts";
+import {
+  badRequest as bad,
+  escapeRegExp,
+  isObject,
+  type Json,
+  obj,
+  str,
+  urlVerification,
+} from "../shared/json.ts";
 import type { ParseResult, RawRequest } from "../shared/surface.ts";
 import { decodeFormValue, decodeValue } from "./codec.ts";
 import { openLarkBody } from "./verify.ts";
@@ -62,20 +70,6 @@ export type LarkParseOptions = {
    */
   botOpenId?: string;
 };
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-const str = (value: unknown): string | undefined =>
-  typeof value === "string" && value !== "" ? value : undefined;
-const obj = (value: unknown): Json => (isObject(value) ? value : {});
-
-function bad(message: string): never {
-  throw new AppError("bad_request", message);
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 type Mention = { key: string; openId?: string; name?: string; tenantKey?: string; type?: string };
 
@@ -286,10 +280,7 @@ function parseCardAction(payload: Json, options: LarkParseOptions): ParseResult<
 /** A verified, decrypted payload (verify.ts `payload`) → what it means. */
 export function parseLarkPayload(payload: unknown, options: LarkParseOptions): ParseResult<LarkEvent> {
   if (!isObject(payload)) return bad("payload is not an object");
-  if (payload.type === "url_verification") {
-    const challenge = str(payload.challenge) ?? bad("url_verification without challenge");
-    return { kind: "handshake", status: 200, body: { challenge } };
-  }
+  if (payload.type === "url_verification") return urlVerification(payload);
   if (payload.schema !== "2.0")
     return { kind: "ignored", reason: `envelope ${String(payload.type ?? payload.schema ?? "?")}` };
   const eventType = str(obj(payload.header).event_type);

@@ -34,7 +34,15 @@ import type {
   TextInputNode,
   Tone,
 } from "../../cards/model.ts";
-import { type Inline, parseMarkdown, safeUrl, truncate } from "../shared/markdown.ts";
+import {
+  escapeMarkdownLineStart,
+  type Inline,
+  markdownEntities,
+  markdownLink,
+  parseMarkdown,
+  safeUrl,
+  truncate,
+} from "../shared/markdown.ts";
 import { encodeInputName, encodeValue, formName, submitName } from "./codec.ts";
 import { checkLarkCard } from "./limits.ts";
 
@@ -65,20 +73,7 @@ const toneTemplate: Record<Tone, string> = {
 const plain = (content: string): PlainText => ({ tag: "plain_text", content });
 
 /** Characters Lark's Markdown (or the HTML it accepts) could read, wherever they stand. */
-const entities: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  "*": "&#42;",
-  _: "&#95;",
-  "~": "&#126;",
-  "`": "&#96;",
-  "[": "&#91;",
-  "]": "&#93;",
-  "\\": "&#92;",
-  "|": "&#124;",
-  $: "&#36;",
-};
+const entities: Record<string, string> = { ...markdownEntities, $: "&#36;" };
 
 /** Positions of the colons Lark could read: of `://` (auto-links) and around `:emoji:` codes. */
 function readableColons(line: string): Set<number> {
@@ -89,20 +84,6 @@ function readableColons(line: string): Set<number> {
     at.add(m.index + m[0].length - 1);
   }
   return at;
-}
-
-/** Escapes the start of a line so it cannot open a heading, list, quote, rule or code block. */
-function escapeLineStart(line: string): string {
-  let out = line;
-  if (/^\s*#/.test(out)) out = out.replace("#", "&#35;");
-  else if (/^\s*[-+](\s|$)/.test(out) || /^\s*[-=]+\s*$/.test(out))
-    out = out.replace(/[-+=]/, (c) => `&#${c.charCodeAt(0)};`);
-  else
-    out = out.replace(
-      /^(\s*\d{1,9})([.)])(?=\s|$)/,
-      (_m, digits: string, c: string) => `${digits}&#${c.charCodeAt(0)};`,
-    );
-  return out.replace(/^ +/, (spaces) => "&nbsp;".repeat(spaces.length));
 }
 
 /**
@@ -118,7 +99,7 @@ export function escapeLarkMarkdown(text: string, atLineStart = true): string {
       const out = line.replace(/[&<>*_~`[\]\\|$:]/g, (c, i: number) =>
         c === ":" ? (colons.has(i) ? "&#58;" : c) : (entities[c] ?? c),
       );
-      return index > 0 || atLineStart ? escapeLineStart(out) : out;
+      return index > 0 || atLineStart ? escapeMarkdownLineStart(out) : out;
     })
     .join("\n");
 }
@@ -149,7 +130,7 @@ function inlineMarkdown(inline: Inline, bold: boolean, atLineStart: boolean): st
       const url = safeUrl(inline.url);
       const label = escapeLarkMarkdown(inline.text || inline.url, false);
       if (!url) return atLineStart ? escapeLarkMarkdown(inline.text || inline.url) : label;
-      return `[${label}](${url.replaceAll("(", "%28").replaceAll(")", "%29").replaceAll(" ", "%20")})`;
+      return markdownLink(label, url);
     }
   }
 }

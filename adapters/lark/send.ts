@@ -23,9 +23,8 @@
 
 import * as lark from "@larksuiteoapi/node-sdk";
 import { PermanentDeliveryError, RateLimitedError } from "../../core/notifications/delivery.ts";
+import { type Json, str } from "../shared/json.ts";
 import type { LarkCard } from "./render.ts";
-
-type Json = Record<string, unknown>;
 
 /** A failure worth retrying (network, 5xx, an expired token). */
 export class LarkTransientError extends Error {
@@ -228,8 +227,6 @@ function dataOf<T>(answer: unknown): T {
     throw new LarkApiError(a.code, typeof a.msg === "string" ? a.msg : "", 200);
   return (a.data ?? {}) as T;
 }
-
-const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
 /** The SDK `Client` behind {@link LarkSender}. */
 export function larkSender(options: LarkSenderOptions): LarkSender {

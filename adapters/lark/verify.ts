@@ -21,6 +21,7 @@
 
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { AppError } from "../../core/errors.ts";
+import { isObject, type Json } from "../shared/json.ts";
 import type { RawRequest, VerifyFailure } from "../shared/surface.ts";
 
 /** Lark's retry span (~7.1 h) and some margin: older requests are refused as stale. */
@@ -30,14 +31,9 @@ export const larkMaxFutureSeconds = 5 * 60;
 
 export type LarkSecrets = { encryptKey: string; verificationToken: string };
 
-type Json = Record<string, unknown>;
-
 /** A verified request: its decrypted JSON, and whether it is the URL-verification handshake. */
 export type LarkVerified = { ok: true; payload: Json; handshake: boolean; signed: boolean };
 export type LarkVerifyResult = LarkVerified | VerifyFailure;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The `X-Lark-Signature` Lark sends for this body (also used by tests and fakes). */
 export function larkSignature(

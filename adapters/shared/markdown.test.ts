@@ -1,7 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { escapeMarkdown } from "../../cards/templates/context.ts";
-import { parseInlines, parseMarkdown, safeUrl, truncate } from "./markdown.ts";
+import {
+  escapeMarkdownLineStart,
+  markdownEntities,
+  markdownLink,
+  parseInlines,
+  parseMarkdown,
+  safeUrl,
+  truncate,
+} from "./markdown.ts";
 
 describe("light Markdown", () => {
   it("reads bold, italic, code and links", () => {
@@ -59,5 +67,24 @@ describe("light Markdown", () => {
     expect(truncate("abcdef", 4)).toBe("abc…");
     expect(truncate("ab😀cd", 4)).toBe("ab…");
     expect(truncate("ab😀cd", 4).length).toBeLessThanOrEqual(4);
+  });
+});
+
+describe("Markdown escaping shared by Lark and DingTalk", () => {
+  it("keeps a line start from opening a block", () => {
+    expect(escapeMarkdownLineStart("# title")).toBe("&#35; title");
+    expect(escapeMarkdownLineStart("- item")).toBe("&#45; item");
+    expect(escapeMarkdownLineStart("===")).toBe("&#61;==");
+    expect(escapeMarkdownLineStart("12. item")).toBe("12&#46; item");
+    expect(escapeMarkdownLineStart("  text")).toBe("&nbsp;&nbsp;text");
+    expect(escapeMarkdownLineStart("a - b")).toBe("a - b");
+  });
+
+  it("has an entity for every inline marker", () => {
+    for (const c of "&<>*_~`[]\\|") expect(markdownEntities[c]).toMatch(/^&#?\w+;$/);
+  });
+
+  it("encodes parentheses and spaces in a link target", () => {
+    expect(markdownLink("x", "https://a.example/p (1)")).toBe("[x](https://a.example/p%20%281%29)");
   });
 });

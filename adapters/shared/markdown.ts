@@ -150,3 +150,43 @@ export function truncate(text: string, max: number): string {
   if (code >= 0xd800 && code <= 0xdbff) cut--;
   return `${text.slice(0, cut)}…`;
 }
+
+/**
+ * HTML entities for the characters a Markdown renderer that also accepts HTML entities (Lark,
+ * DingTalk) could read as markup wherever they stand.
+ */
+export const markdownEntities: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  "*": "&#42;",
+  _: "&#95;",
+  "~": "&#126;",
+  "`": "&#96;",
+  "[": "&#91;",
+  "]": "&#93;",
+  "\\": "&#92;",
+  "|": "&#124;",
+};
+
+/**
+ * Escapes the start of a line (already entity-escaped) so it cannot open a heading, list, quote,
+ * rule or code block: the marker becomes an entity, leading spaces `&nbsp;`.
+ */
+export function escapeMarkdownLineStart(line: string): string {
+  let out = line;
+  if (/^\s*#/.test(out)) out = out.replace("#", "&#35;");
+  else if (/^\s*[-+](\s|$)/.test(out) || /^\s*[-=]+\s*$/.test(out))
+    out = out.replace(/[-+=]/, (c) => `&#${c.charCodeAt(0)};`);
+  else
+    out = out.replace(
+      /^(\s*\d{1,9})([.)])(?=\s|$)/,
+      (_m, digits: string, c: string) => `${digits}&#${c.charCodeAt(0)};`,
+    );
+  return out.replace(/^ +/, (spaces) => "&nbsp;".repeat(spaces.length));
+}
+
+/** A Markdown link `[label](url)`: the label already escaped, the url's `(`, `)` and spaces encoded. */
+export function markdownLink(label: string, url: string): string {
+  return `[${label}](${url.replaceAll("(", "%28").replaceAll(")", "%29").replaceAll(" ", "%20")})`;
+}

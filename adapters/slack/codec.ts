@@ -13,6 +13,7 @@
  */
 
 import type { ChatType } from "../../bots/conversation.ts";
+import { parseJsonOrUndefined } from "../shared/json.ts";
 
 export type DecodedActionId =
   | { kind: "button"; action: string }
@@ -59,12 +60,7 @@ export function encodeModalMetadata(metadata: ModalMetadata): string {
 
 export function decodeModalMetadata(text: unknown): ModalMetadata | undefined {
   if (typeof text !== "string" || text === "") return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const parsed = parseJsonOrUndefined(text);
   if (typeof parsed !== "object" || parsed === null) return undefined;
   const m = parsed as Record<string, unknown>;
   if (m.baton !== 1 || typeof m.action !== "string" || m.action === "") return undefined;

@@ -5,6 +5,8 @@
  * tests run every rendered card through {@link checkMessage} / {@link checkModal}.
  */
 
+import { isObject, type Json } from "../shared/json.ts";
+
 export const slackLimits = {
   messageBlocks: 50,
   modalBlocks: 100,
@@ -41,11 +43,6 @@ export const slackLimits = {
   /** external_select: how many options one block_suggestion answer may carry. */
   suggestionOptions: 100,
 } as const;
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 function textOf(value: unknown): { type: unknown; text: string } | undefined {
   if (!isObject(value) || typeof value.text !== "string") return undefined;

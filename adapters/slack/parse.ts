@@ -13,7 +13,16 @@
 import { createHash } from "node:crypto";
 import type { ChatType } from "../../bots/conversation.ts";
 import type { FormValues, InboundEvent, Where, Who } from "../../bots/events.ts";
-import { AppError } from "../../core/errors.ts";
+import {
+  badRequest as bad,
+  isObject,
+  type Json,
+  mediaType,
+  obj,
+  parseJson,
+  str,
+  urlVerification,
+} from "../shared/json.ts";
 import type { ParseResult, RawRequest } from "../shared/surface.ts";
 import { decodeActionId, decodeModalMetadata } from "./codec.ts";
 
@@ -47,22 +56,6 @@ export type SlackParseOptions = {
   /** Our app id (`api_app_id`). */
   appId?: string;
 };
-
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-const str = (value: unknown): string | undefined =>
-  typeof value === "string" && value !== "" ? value : undefined;
-const obj = (value: unknown): Json => (isObject(value) ? value : {});
-
-function bad(message: string): never {
-  throw new AppError("bad_request", message);
-}
-
-function mediaType(request: RawRequest): string {
-  return (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
-}
 
 /** Slack's form-encoded `ssl_check=1` health check: unsigned, answered 200 before verification. */
 export function isSlackSslCheck(request: RawRequest): boolean {
@@ -472,14 +465,6 @@ function parseCommand(form: URLSearchParams, options: SlackParseOptions): ParseR
 
 // ---------------------------------------------------------------------------------------------
 
-function parseJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return bad(`${what} is not valid JSON`);
-  }
-}
-
 /** A verified request to `POST /webhooks/slack` → what it means. */
 /** The JSON each parsed request carried (interactivity's `payload`, an Events API envelope). */
 const parsedBodies = new WeakMap<RawRequest, Json>();
@@ -523,10 +508,7 @@ export function parseSlackRequest(request: RawRequest, options: SlackParseOption
   const body = parseJson(request.body, "body");
   if (!isObject(body)) return bad("body is not an object");
   parsedBodies.set(request, body);
-  if (body.type === "url_verification") {
-    const challenge = str(body.challenge) ?? bad("url_verification without challenge");
-    return { kind: "handshake", status: 200, body: { challenge } };
-  }
+  if (body.type === "url_verification") return urlVerification(body);
   if (body.type === "event_callback") return parseEventCallback(body, request, options);
   return { kind: "ignored", reason: `envelope ${String(body.type)}` };
 }

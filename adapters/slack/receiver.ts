@@ -12,11 +12,10 @@
  */
 
 import { App, type Receiver, ReceiverMultipleAckError } from "@slack/bolt";
+import { type Json, mediaType } from "../shared/json.ts";
 import type { RawRequest } from "../shared/surface.ts";
 import { parsedSlackBody } from "./parse.ts";
 import { type LogSink, slackLogger } from "./send.ts";
-
-type Json = Record<string, unknown>;
 
 /** What the route answers Slack. */
 export type AckAnswer = { status: number; body?: string | Json };
@@ -35,7 +34,7 @@ export type Dispatched = {
 export function boltBody(request: RawRequest): Json {
   const parsed = parsedSlackBody(request);
   if (parsed) return parsed;
-  const type = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+  const type = mediaType(request);
   if (
     type === "application/x-www-form-urlencoded" ||
     (type === "" && !request.body.trimStart().startsWith("{"))

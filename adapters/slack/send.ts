@@ -14,6 +14,7 @@
 
 import { LogLevel, webApi } from "@slack/bolt";
 import { PermanentDeliveryError, RateLimitedError } from "../../core/notifications/delivery.ts";
+import { type Json, str } from "../shared/json.ts";
 import type { SlackMessage, SlackModal } from "./render.ts";
 
 /** A Slack failure that may pass (5xx, timeout, network, Slack's internal errors): retried with backoff. */
@@ -61,8 +62,6 @@ export const permanentSlackErrors: ReadonlySet<string> = new Set([
   "users_not_found",
   "view_too_large",
 ]);
-
-type Json = Record<string, unknown>;
 
 function platformError(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
@@ -242,8 +241,6 @@ function isAllowedResponseUrl(url: string, origins: readonly string[]): boolean 
   if (parsed.protocol === "https:" && parsed.hostname === "hooks.slack.com") return true;
   return origins.includes(parsed.origin);
 }
-
-const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
 /** The sender over one bot token (single-workspace install, as the manifest sets it up). */
 export function slackSender(options: SlackClientOptions): SlackSender {

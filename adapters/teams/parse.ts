@@ -17,7 +17,7 @@
 
 import type { ChatType } from "../../bots/conversation.ts";
 import type { FormValues, InboundEvent, Where, Who } from "../../bots/events.ts";
-import { AppError } from "../../core/errors.ts";
+import { badRequest as bad, escapeRegExp, isObject, type Json, obj, parseJson, str } from "../shared/json.ts";
 import type { ParseResult, RawRequest } from "../shared/surface.ts";
 import { dataKey, decodeBatonData } from "./codec.ts";
 
@@ -41,18 +41,6 @@ export type TeamsEvent = InboundEvent & { teams: TeamsContext };
 
 export type TeamsParseOptions = { now: Date };
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-const str = (value: unknown): string | undefined =>
-  typeof value === "string" && value !== "" ? value : undefined;
-const obj = (value: unknown): Json => (isObject(value) ? value : {});
-
-function bad(message: string): never {
-  throw new AppError("bad_request", message);
-}
-
 function localeOf(locale: unknown): "zh-CN" | "en" | undefined {
   const tag = str(locale)?.toLowerCase();
   if (!tag) return undefined;
@@ -60,8 +48,6 @@ function localeOf(locale: unknown): "zh-CN" | "en" | undefined {
   if (tag.startsWith("en")) return "en";
   return undefined;
 }
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * The text without the bot's mention (as `TurnContext.removeRecipientMention` does: the `text` of
@@ -177,6 +163,18 @@ function common(activity: Json): Common {
   };
 }
 
+/** The fields every Teams event carries, whatever its type. */
+function envelope(c: Common, options: TeamsParseOptions) {
+  return {
+    surface: "teams" as const,
+    idempotencyKey: c.idempotencyKey,
+    who: c.who,
+    where: c.where,
+    receivedAt: options.now,
+    ...(c.locale ? { locale: c.locale } : {}),
+  };
+}
+
 function actionEvent(
   activity: Json,
   kind: "card-action" | "submit",
@@ -190,12 +188,7 @@ function actionEvent(
   const replyToId = c.teams.replyToId;
   return {
     type: "action",
-    surface: "teams",
-    idempotencyKey: c.idempotencyKey,
-    who: c.who,
-    where: c.where,
-    receivedAt: options.now,
-    ...(c.locale ? { locale: c.locale } : {}),
+    ...envelope(c, options),
     action,
     ...(value !== undefined ? { value } : {}),
     form: formFromData(data, baton?.multi),
@@ -229,12 +222,7 @@ export function parseTeamsActivity(activity: unknown, options: TeamsParseOptions
       events: [
         {
           type: "message",
-          surface: "teams",
-          idempotencyKey: c.idempotencyKey,
-          who: c.who,
-          where: c.where,
-          receivedAt: options.now,
-          ...(c.locale ? { locale: c.locale } : {}),
+          ...envelope(c, options),
           text,
           messageId: c.teams.activityId,
           teams: { kind: "message", ...c.teams },
@@ -263,12 +251,7 @@ export function parseTeamsActivity(activity: unknown, options: TeamsParseOptions
         events: [
           {
             type: "search",
-            surface: "teams",
-            idempotencyKey: c.idempotencyKey,
-            who: c.who,
-            where: c.where,
-            receivedAt: options.now,
-            ...(c.locale ? { locale: c.locale } : {}),
+            ...envelope(c, options),
             action: dataset,
             query: typeof value.queryText === "string" ? value.queryText : "",
             teams: { kind: "search", ...c.teams },
@@ -283,11 +266,5 @@ export function parseTeamsActivity(activity: unknown, options: TeamsParseOptions
 
 /** A request to `POST /webhooks/teams` (already authenticated) → what it means. */
 export function parseTeamsRequest(request: RawRequest, options: TeamsParseOptions): ParseResult<TeamsEvent> {
-  let activity: unknown;
-  try {
-    activity = JSON.parse(request.body);
-  } catch {
-    return bad("body is not valid JSON");
-  }
-  return parseTeamsActivity(activity, options);
+  return parseTeamsActivity(parseJson(request.body, "body"), options);
 }

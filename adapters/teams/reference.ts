@@ -3,14 +3,8 @@
  * what Baton keeps so it can write to a person's 1:1 chat or a bound channel later. Ids only.
  */
 
+import { obj, str } from "../shared/json.ts";
 import type { TeamsActivity, TeamsReference } from "./gateway.ts";
-
-type Json = Record<string, unknown>;
-
-const str = (value: unknown): string | undefined =>
-  typeof value === "string" && value !== "" ? value : undefined;
-const obj = (value: unknown): Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : {};
 
 /**
  * A channel conversation id names the thread (`19:…@thread.tacv2;messageid=…`); the channel is

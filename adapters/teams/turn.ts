@@ -19,6 +19,7 @@ import type { BotHandler, BotOutcome, Reply } from "../../bots/reply.ts";
 import type { CardNode } from "../../cards/model.ts";
 import { isAppError } from "../../core/errors.ts";
 import { type Locale, translate } from "../../core/messages/index.ts";
+import { obj, str } from "../shared/json.ts";
 import type { TeamsActivity, TeamsConnector, TeamsReference, TeamsTurn } from "./gateway.ts";
 import { parseTeamsActivity, type TeamsEvent } from "./parse.ts";
 import {
@@ -74,12 +75,6 @@ export type TurnResult =
   | { kind: "done" }
   | { kind: "refused"; reason: string }
   | { kind: "bad-request"; message: string };
-
-type Json = Record<string, unknown>;
-const obj = (value: unknown): Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : {};
-const str = (value: unknown): string | undefined =>
-  typeof value === "string" && value !== "" ? value : undefined;
 
 /**
  * The inbox key of an activity. Teams' message ids are millisecond timestamps, unique only within

@@ -1,3 +1,4 @@
+import { isObject, mediaType } from "../shared/json.ts";
 import type { RawRequest } from "../shared/surface.ts";
 
 /** A web chat request body: a posted form, JSON (from the page's script), or something else. */
@@ -8,16 +9,14 @@ export type DecodedBody =
 
 /** Reads the body by its content type; never throws. */
 export function decodeBody(request: RawRequest): DecodedBody {
-  const type = (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  const type = mediaType(request);
   if (type === "application/x-www-form-urlencoded") {
     return { kind: "form", params: new URLSearchParams(request.body) };
   }
   if (type === "application/json") {
     try {
       const value: unknown = JSON.parse(request.body);
-      if (value && typeof value === "object" && !Array.isArray(value)) {
-        return { kind: "json", value: value as Record<string, unknown> };
-      }
+      if (isObject(value)) return { kind: "json", value };
       return { kind: "invalid", reason: "the JSON body is not an object" };
     } catch {
       return { kind: "invalid", reason: "the body is not valid JSON" };

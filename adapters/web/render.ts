@@ -274,6 +274,13 @@ function confirmed(label: string, style: ButtonStyle, confirm: Confirmation, act
   return h`<details class="confirm"><summary class="btn ${styleClass[style]}" role="button">${label}</summary><div class="confirm-box"><strong>${confirm.title}</strong><p>${confirm.text}</p><div class="confirm-row">${actButton}<button type="button" data-deny>${confirm.deny}</button></div></div></details>`;
 }
 
+/** The button `act` draws, behind a confirmation when the node asks for one (then styled to act). */
+function withConfirm(node: ButtonNode | SubmitNode, act: (style: ButtonStyle, label: string) => Html): Html {
+  if (!node.confirm) return act(node.style, node.label);
+  const style = node.style === "default" ? "primary" : node.style;
+  return confirmed(node.label, node.style, node.confirm, act(style, node.confirm.confirm));
+}
+
 /**
  * A button: its own small form (placed after the card, joined by the `form` attribute) — or, in a
  * card with inputs, a submit of the card's form, so the inputs go with the click (the handover's
@@ -281,17 +288,11 @@ function confirmed(label: string, style: ButtonStyle, confirm: Confirmation, act
  */
 function buttonHtml(node: ButtonNode, ids: Ids): Html {
   if (ids.joined?.has(node.action)) {
-    const act = (style: ButtonStyle, label: string) =>
-      h`<button type="submit" name="${fieldNames.action}" value="${node.action}" class="${styleClass[style]}" formnovalidate>${label}</button>`;
-    if (node.confirm) {
-      return confirmed(
-        node.label,
-        node.style,
-        node.confirm,
-        act(node.style === "default" ? "primary" : node.style, node.confirm.confirm),
-      );
-    }
-    return act(node.style, node.label);
+    return withConfirm(
+      node,
+      (style, label) =>
+        h`<button type="submit" name="${fieldNames.action}" value="${node.action}" class="${styleClass[style]}" formnovalidate>${label}</button>`,
+    );
   }
   const formId = `${ids.card}-b${ids.count++}`;
   ids.buttonForms.push(
@@ -300,12 +301,11 @@ function buttonHtml(node: ButtonNode, ids: Ids): Html {
       [fieldNames.value]: node.value,
     })}</form>`,
   );
-  const cls = styleClass[node.style];
-  if (node.confirm) {
-    const act = h`<button type="submit" form="${formId}" class="${styleClass[node.style === "default" ? "primary" : node.style]}">${node.confirm.confirm}</button>`;
-    return confirmed(node.label, node.style, node.confirm, act);
-  }
-  return h`<button type="submit" form="${formId}" class="${cls}">${node.label}</button>`;
+  return withConfirm(
+    node,
+    (style, label) =>
+      h`<button type="submit" form="${formId}" class="${styleClass[style]}">${label}</button>`,
+  );
 }
 
 function linkButtonHtml(node: LinkButtonNode, ctx: WebRenderContext): Html {
@@ -318,17 +318,11 @@ function linkButtonHtml(node: LinkButtonNode, ctx: WebRenderContext): Html {
 }
 
 function submitHtml(node: SubmitNode): Html {
-  const button = (style: ButtonStyle, text: string) =>
-    h`<button type="submit" name="${fieldNames.action}" value="${node.action}" class="${styleClass[style]}">${text}</button>`;
-  if (node.confirm) {
-    return confirmed(
-      node.label,
-      node.style,
-      node.confirm,
-      button(node.style === "default" ? "primary" : node.style, node.confirm.confirm),
-    );
-  }
-  return button(node.style, node.label);
+  return withConfirm(
+    node,
+    (style, label) =>
+      h`<button type="submit" name="${fieldNames.action}" value="${node.action}" class="${styleClass[style]}">${label}</button>`,
+  );
 }
 
 const requiredMark = (required: boolean): Html =>
