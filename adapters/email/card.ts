@@ -2,7 +2,8 @@ import { fallbackText } from "../../cards/fallback-text.ts";
 import type { Block, CardNode, LinkButtonNode } from "../../cards/model.ts";
 import { cardForNotification } from "../../cards/templates/notifications.ts";
 import { type Locale, translate } from "../../core/messages/index.ts";
-import { escapeHtml, type RenderedEmail } from "./render.ts";
+import { escapeHtml } from "../shared/html.ts";
+import type { RenderedEmail } from "./render.ts";
 
 /** An http(s) address, made absolute against `publicUrl`; anything else is left out. */
 function safeUrl(value: string, publicUrl: string): string | undefined {

@@ -1,5 +1,6 @@
 import { type Locale, translate } from "../../core/messages/index.ts";
-import { emailDocument, escapeHtml, type RenderedEmail } from "./render.ts";
+import { escapeHtml } from "../shared/html.ts";
+import { emailDocument, type RenderedEmail } from "./render.ts";
 
 /**
  * The e-mail that carries a one-time login link: plain text and simple escaped HTML with one

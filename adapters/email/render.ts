@@ -1,4 +1,7 @@
 import { type Locale, type MessageKey, translate } from "../../core/messages/index.ts";
+import { escapeHtml } from "../shared/html.ts";
+
+export { escapeHtml };
 
 /** The notification kinds that also go to a person's personal e-mail (people who left or have no chat). */
 export const emailKinds = ["certificate.issued", "notice.receipt", "agreement.signed"] as const;
@@ -9,16 +12,6 @@ export function isEmailKind(kind: string): kind is EmailKind {
 }
 
 export type RenderedEmail = { subject: string; text: string; html: string };
-
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
-}
 
 const str = (value: unknown): string | undefined =>
   typeof value === "string" && value.length > 0

@@ -15,6 +15,10 @@ import type {
   TextInputNode,
 } from "../../cards/model.ts";
 import { type Locale, translate } from "../../core/messages/index.ts";
+import { escapeHtml } from "../shared/html.ts";
+
+export { escapeHtml };
+
 import { chatStylesheet } from "./styles.ts";
 
 export { chatStylesheet } from "./styles.ts";
@@ -61,16 +65,6 @@ type Html = HtmlEscapedString;
 const h = (strings: TemplateStringsArray, ...values: unknown[]): Html => html(strings, ...values) as Html;
 
 const join = (parts: readonly Html[]): Html => raw(parts.join(""));
-
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
-}
 
 const randomId = (): string => crypto.randomUUID();
 

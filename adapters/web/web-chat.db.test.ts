@@ -19,7 +19,7 @@ import {
   type Session,
   seedPeople,
 } from "../../test/helpers/training.ts";
-import { escapeHtml } from "./render.ts";
+import { escapeHtml } from "../shared/html.ts";
 
 let database: Database;
 let t: TestApp;
