@@ -1,46 +1,5 @@
-/**
- * Benchmark (issue 8): signed, encrypted Lark `card.action.trigger` callbacks at 50 keep-alive
- * connections, beside the Slack route and a raw Hono baseline in the same run, on one scratch
- * PostgreSQL database; each server in its own process on a loopback port:
- *
- * - **Baton, Lark**: the whole app (`openRuntime` + `createApp` behind `@hono/node-server`, workers
- *   started) with Lark and Slack on; the real SDK `Client` talks to a local fake of the Lark open
- *   API (test/fakes/lark-api.ts, `LARK_DOMAIN`); `POST /webhooks/lark`. The click is the leaver's
- *   "My checklist" button (`case.status`) of the notice receipt card as Lark shows it in their 1:1
- *   chat (renderLarkCard, `chatType: direct`): our verify (signature over the raw bytes, age,
- *   decryption, token), the SDK's `CardActionHandler`, the bot (person by open_id, the case and its
- *   steps, the read check) and the inline answer — a toast and their checklist card in the callback
- *   response, within Lark's 3 s. The click's durable effect is its inbox row (`chat:lark`,
- *   `event:<event_id>`) recorded and marked done in the transaction that ran the bot.
- * - **Baton, Slack**: the same process, `POST /webhooks/slack`, the same button as signed
- *   `block_actions` (bench/slack-clicks.ts `makeClicks`); effect: its inbox row (`chat:slack`) done;
- *   answer: the `chat.update` reaching a fake Slack Web API (slack-clicks' own, in its own process).
- * - **raw Hono**: a Hono route with the same Lark check (adapters/lark/verify.ts `verifyLarkRequest`)
- *   and one INSERT (event_id, open_id, action, value), then `{}`.
- *
- * The load generator is slack-clicks' `load` (each connection one request at a time). Every click is
- * a distinct, freshly signed and encrypted payload (own event_id, nonce and IV). Per run: callbacks/s
- * answered (all N answered 200), p50/p99 time to answer; then nothing lost or applied twice: effects
- * = clicks, each once (inbox rows / INSERTed rows by unique key); Lark: no answer fell back to a
- * later `im.message.patch` (the bot beat the 2.5 s deadline), and a sampled click's answer carries
- * the toast and the checklist card; Slack: one `chat.update` per clicked message. Median of the runs.
- *
- *   npm run bench:lark                                        # 3 runs × 5,000 callbacks each
- *   BENCH_LARK_CLICKS=1000 BENCH_LARK_RUNS=1 npm run bench:lark   # a short look
- *
- * Knobs: BENCH_LARK_CLICKS (5000 a run), BENCH_LARK_RUNS (3), BENCH_LARK_CONNECTIONS (50),
- * BENCH_LARK_TARGETS (`lark,slack,hono`), BENCH_LARK_LEAVERS (100), BENCH_LARK_POOL (10: the raw
- * Hono server's pool, as Baton's), BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test;
- * a scratch database is created there and dropped afterwards), BENCH_TRACE=1 (progress),
- * BENCH_LARK_PROFILE=<dir> (a CPU profile of the Baton process there).
- */
-import { type ChildProcess, fork } from "node:child_process";
-import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import type http from "node:http";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import type { LarkCard, LarkElement } from "../adapters/lark/render.ts";
 import {
@@ -51,19 +10,32 @@ import {
   testSecrets,
   testTenantKey,
 } from "../test/fakes/lark.ts";
+import { middle, percentile, reportOf, round, waitFor } from "./figures.ts";
+import {
+  type Child,
+  closeOnDisconnect,
+  type Json,
+  listen,
+  loadOptionsFromEnv,
+  openBaton,
+  runScript,
+  startChild as startChildProcess,
+  targetsOf,
+} from "./processes.ts";
 import { withScratchDatabase } from "./scratch.ts";
-import { load, makeClicks, seedBaton } from "./slack-clicks.ts";
-
-// slack-clicks.ts signs its clicks and seeds with these (not exported there): Baton must agree.
-const slackSigningSecret = "bench-signing-secret-0123456789abcdef";
-const slackBotToken = "xoxb-bench-token";
-const slackTeamId = "T0BENCH";
-const adminToken = `adm-${"b".repeat(40)}`;
+import {
+  adminToken,
+  load,
+  makeClicks,
+  seedBaton,
+  botToken as slackBotToken,
+  signingSecret as slackSigningSecret,
+  teamId as slackTeamId,
+} from "./slack-clicks.ts";
 
 const webhookPath = { lark: "/webhooks/lark", slack: "/webhooks/slack", hono: "/webhooks/lark" } as const;
 type Target = keyof typeof webhookPath;
 
-type Json = Record<string, unknown>;
 type Request = { body: string; headers: Record<string, string> };
 
 export type LarkCallbacksOptions = {
@@ -101,25 +73,8 @@ export type LarkCallbacksReport = {
 // Child processes: Baton (Lark + Slack) and the raw Hono baseline
 
 async function serveBaton(databaseUrl: string, slackApiUrl: string, larkDomain: string): Promise<number> {
-  const { loadConfig } = await import("../adapters/http/config.ts");
-  const { createLogger } = await import("../adapters/http/logger.ts");
-  const { openRuntime } = await import("../adapters/http/runtime.ts");
-  const { createApp } = await import("../adapters/http/app.ts");
   const { testLarkAppSecret } = await import("../test/fakes/lark-api.ts");
-  const dir = mkdtempSync(path.join(tmpdir(), "baton-bench-lark-"));
-  const config = loadConfig({
-    DATABASE_URL: databaseUrl,
-    HOST: "127.0.0.1",
-    BATON_DATA_DIR: path.join(dir, "data"),
-    BATON_KEYS_DIR: path.join(dir, "keys"),
-    BATON_BACKUP_DIR: path.join(dir, "backups"),
-    BATON_SIGNING_KEY: generateKeyPairSync("ed25519")
-      .privateKey.export({ type: "pkcs8", format: "pem" })
-      .toString(),
-    BATON_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    BATON_ADMIN_TOKEN: adminToken,
-    BATON_DEMO: "0",
-    BATON_LOG_LEVEL: "warn",
+  const { runtime, app } = await openBaton(databaseUrl, "baton-bench-lark-", adminToken, {
     SLACK_SIGNING_SECRET: slackSigningSecret,
     SLACK_BOT_TOKEN: slackBotToken,
     SLACK_API_URL: slackApiUrl,
@@ -131,19 +86,7 @@ async function serveBaton(databaseUrl: string, slackApiUrl: string, larkDomain: 
     LARK_DOMAIN: larkDomain,
     LARK_TENANT_KEYS: testTenantKey,
   });
-  const logger = createLogger(config.BATON_LOG_LEVEL);
-  const runtime = await openRuntime(config, {
-    logger,
-    holder: "server",
-    remoteAddress: (env) =>
-      (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
-        ?.remoteAddress,
-  });
-  await runtime.prepare();
-  const app = createApp(runtime.services);
-  process.on("disconnect", () => {
-    void runtime.close().finally(() => process.exit(0));
-  });
+  closeOnDisconnect(() => runtime.close());
   return listen(app.fetch);
 }
 
@@ -172,74 +115,14 @@ async function serveHono(databaseUrl: string, pool: number): Promise<number> {
               ${String(baton.action ?? "")}, ${typeof baton.value === "string" ? baton.value : null})`;
     return c.json({}, 200);
   });
-  process.on("disconnect", () => {
-    void sql.end({ timeout: 5 }).finally(() => process.exit(0));
-  });
+  closeOnDisconnect(() => sql.end({ timeout: 5 }));
   return listen(app.fetch);
 }
 
-async function listen(fetch: (request: globalThis.Request) => Response | Promise<Response>): Promise<number> {
-  const { serve } = await import("@hono/node-server");
-  return new Promise((resolve) => {
-    const server = serve({ fetch, port: 0, hostname: "127.0.0.1" }, (info) => resolve(info.port));
-    (server as http.Server).keepAliveTimeout = 60_000;
-  });
-}
-
-type Child = { port: number; process: ChildProcess; call(cmd: string, fields?: Json): Promise<unknown> };
-
-/**
- * Forks `file --serve role`; it sends `{ready, port}`, answers `{id, cmd}` with `{id, result}` and
- * exits when disconnected (slack-clicks.ts speaks the same to its fake Slack Web API).
- */
+/** Forks `file --serve role` (BENCH_LARK_PROFILE: a CPU profile of the Baton process there). */
 function startChild(file: string, role: string, env: Record<string, string>): Promise<Child> {
-  const proc = fork(file, ["--serve", role], {
-    execArgv: [
-      "--import",
-      "tsx",
-      ...(process.env.BENCH_LARK_PROFILE && role === "baton"
-        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_LARK_PROFILE}`]
-        : []),
-    ],
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  let nextId = 0;
-  const waiting = new Map<number, (value: unknown) => void>();
-  return new Promise((resolve, reject) => {
-    proc.once("exit", (code) => reject(new Error(`${role} exited with ${code} before it was ready`)));
-    proc.on("message", (message: Json) => {
-      if (message.ready) {
-        resolve({
-          port: Number(message.port),
-          process: proc,
-          call(cmd, fields = {}) {
-            const id = ++nextId;
-            return new Promise((res) => {
-              waiting.set(id, res);
-              proc.send({ id, cmd, ...fields });
-            });
-          },
-        });
-        return;
-      }
-      const id = Number(message.id);
-      waiting.get(id)?.(message.result);
-      waiting.delete(id);
-    });
-  });
-}
-
-function stopChild(child: Child): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.process.exitCode !== null) return resolve();
-    const timer = setTimeout(() => child.process.kill("SIGKILL"), 5000);
-    child.process.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.process.disconnect();
-  });
+  const profile = process.env.BENCH_LARK_PROFILE;
+  return startChildProcess(file, role, env, profile && role === "baton" ? profile : undefined);
 }
 
 async function child(role: string): Promise<void> {
@@ -319,10 +202,6 @@ function makeLarkClicks(leavers: LarkLeaver[], count: number, tag: number): Requ
 // ---------------------------------------------------------------------------------------------
 // Runs
 
-const percentile = (sorted: Float64Array, p: number) =>
-  sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number);
-const round = (n: number) => Number(n.toFixed(1));
-
 type Effects = { effects: number; duplicated: number; unanswered?: number; late?: number };
 
 async function measure(
@@ -334,12 +213,7 @@ async function measure(
 ): Promise<LarkRunFigures> {
   const n = clicks.length;
   const result = await load(port, webhookPath[target], clicks, connections);
-  let last = await effects();
-  const deadline = performance.now() + 120_000;
-  while (!last.complete && performance.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 10));
-    last = await effects();
-  }
+  await waitFor(effects, (last) => last.complete, 120_000);
   const effectsAt = performance.now();
   // Anything still arriving late would be a second effect or answer.
   await new Promise((r) => setTimeout(r, 200));
@@ -358,10 +232,7 @@ async function measure(
 }
 
 function median(runs: LarkRunFigures[]): LarkRunFigures {
-  const pick = (key: "perSecond" | "p50" | "p99" | "endToEndPerSecond") => {
-    const values = runs.map((r) => r[key]).sort((a, b) => a - b);
-    return values[Math.floor(values.length / 2)] ?? 0;
-  };
+  const pick = (key: "perSecond" | "p50" | "p99" | "endToEndPerSecond") => middle(runs.map((r) => r[key]));
   const sum = (key: "clicks" | "lost" | "duplicated" | "late") => runs.reduce((s, r) => s + (r[key] ?? 0), 0);
   return {
     clicks: sum("clicks"),
@@ -507,17 +378,9 @@ export async function benchLarkCallbacks(options: LarkCallbacksOptions): Promise
         }
       }
       await sql.end({ timeout: 5 });
-      const { serverUrl: _url, ...shown } = options;
-      return {
-        options: shown,
-        database: `PostgreSQL (${new URL(options.serverUrl).host})`,
-        targets: options.targets.map((target) => {
-          const runs = results.get(target) ?? [];
-          return { target, runs, median: median(runs) };
-        }),
-      };
+      return reportOf(options, results, median);
     } finally {
-      for (const c of children.reverse()) await stopChild(c);
+      for (const c of children.reverse()) await c.stop();
       await fakeLark.close();
     }
   });
@@ -548,24 +411,12 @@ export function printLarkCallbacks(report: LarkCallbacksReport): void {
 }
 
 export function larkCallbacksOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): LarkCallbacksOptions {
-  const targets = (env.BENCH_LARK_TARGETS ?? "lark,slack,hono")
-    .split(",")
-    .map((t) => t.trim())
-    .filter((t): t is Target => t in names);
   return {
-    clicks: Number(env.BENCH_LARK_CLICKS || 5000),
-    runs: Number(env.BENCH_LARK_RUNS ?? 3),
-    connections: Number(env.BENCH_LARK_CONNECTIONS ?? 50),
-    targets,
-    leavers: Number(env.BENCH_LARK_LEAVERS ?? 100),
-    pool: Number(env.BENCH_LARK_POOL ?? 10),
-    serverUrl: env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
-    trace: env.BENCH_TRACE === "1",
+    ...loadOptionsFromEnv(env, "BENCH_LARK", 5000),
+    targets: targetsOf(env.BENCH_LARK_TARGETS ?? "lark,slack,hono", names),
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const role = process.argv[2] === "--serve" ? process.argv[3] : undefined;
-  if (role) await child(role);
-  else printLarkCallbacks(await benchLarkCallbacks(larkCallbacksOptionsFromEnv()));
-}
+await runScript(import.meta.url, child, async () =>
+  printLarkCallbacks(await benchLarkCallbacks(larkCallbacksOptionsFromEnv())),
+);

@@ -46,25 +46,38 @@
  * Slack. The last line sets it beside what the 2× target leaves a click (cores ÷ 2 × bare Bolt's
  * end-to-end rate), which decides whether the target fits this machine at all.
  */
-import { type ChildProcess, execFile, fork } from "node:child_process";
-import { createHmac, generateKeyPairSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { execFile } from "node:child_process";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { slackSignature } from "../adapters/slack/verify.ts";
+import { middle, percentile, reportOf, round, waitFor } from "./figures.ts";
+import {
+  type Child,
+  closeOnDisconnect,
+  type Json,
+  listen,
+  loadOptionsFromEnv,
+  openBaton,
+  runScript,
+  serveIpc,
+  startChild as startChildProcess,
+  targetsOf,
+} from "./processes.ts";
 import { withScratchDatabase } from "./scratch.ts";
 
-const signingSecret = "bench-signing-secret-0123456789abcdef";
-const botToken = "xoxb-bench-token";
-const teamId = "T0BENCH";
-const adminToken = `adm-${"b".repeat(40)}`;
+// The Slack app the clicks are signed for and Baton is seeded with (lark-callbacks.ts runs the same Baton).
+export const signingSecret = "bench-signing-secret-0123456789abcdef";
+export const botToken = "xoxb-bench-token";
+export const teamId = "T0BENCH";
+export const adminToken = `adm-${"b".repeat(40)}`;
 const webhookPath = { baton: "/webhooks/slack", bolt: "/slack/events", hono: "/slack/events" } as const;
 
-type Json = Record<string, unknown>;
 type ServerTarget = keyof typeof webhookPath;
 type Target = ServerTarget | "pgbench";
 
@@ -114,29 +127,6 @@ export type SlackClicksReport = {
 // ---------------------------------------------------------------------------------------------
 // Child processes: the servers and the fake Slack Web API
 
-type Ipc = { id?: number; cmd?: string; [key: string]: unknown };
-
-/** Answers the parent's `{id, cmd}` messages with `{id, result}`; `cpu` answers the process's CPU time (µs). */
-function serveIpc(handlers: Record<string, (message: Ipc) => Promise<unknown> | unknown>): void {
-  const all: typeof handlers = {
-    cpu: () => {
-      const used = process.cpuUsage();
-      return used.user + used.system;
-    },
-    ...handlers,
-  };
-  process.on("message", async (message: Ipc) => {
-    const handler = message.cmd ? all[message.cmd] : undefined;
-    if (!handler) return;
-    try {
-      process.send?.({ id: message.id, result: await handler(message) });
-    } catch (error) {
-      process.send?.({ id: message.id, error: (error as Error).message });
-    }
-  });
-  process.on("disconnect", () => process.exit(0));
-}
-
 const insertClick = (sql: postgres.Sql, payload: Json) => {
   const action = ((payload.actions as Json[] | undefined) ?? [])[0] ?? {};
   return sql`insert into bench_clicks (click_key, user_id, action_id, value)
@@ -167,7 +157,6 @@ async function serveBolt(databaseUrl: string, pool: number): Promise<number> {
 
 async function serveHono(databaseUrl: string, pool: number): Promise<number> {
   const { Hono } = await import("hono");
-  const { serve } = await import("@hono/node-server");
   // Idle connections close between runs: pgbench needs 50 of the server's connections.
   const sql = postgres(databaseUrl, { max: pool, idle_timeout: 2, onnotice: () => {} });
   const app = new Hono();
@@ -191,56 +180,20 @@ async function serveHono(databaseUrl: string, pool: number): Promise<number> {
     await insertClick(sql, payload);
     return c.body(null, 200);
   });
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => resolve(info.port));
-    (server as http.Server).keepAliveTimeout = 60_000;
-  });
+  return listen(app.fetch);
 }
 
 async function serveBaton(databaseUrl: string, slackApiUrl: string): Promise<number> {
-  const { serve } = await import("@hono/node-server");
-  const { loadConfig } = await import("../adapters/http/config.ts");
-  const { createLogger } = await import("../adapters/http/logger.ts");
-  const { openRuntime } = await import("../adapters/http/runtime.ts");
-  const { createApp } = await import("../adapters/http/app.ts");
-  const dir = mkdtempSync(path.join(tmpdir(), "baton-bench-"));
-  const config = loadConfig({
-    DATABASE_URL: databaseUrl,
-    HOST: "127.0.0.1",
-    BATON_DATA_DIR: path.join(dir, "data"),
-    BATON_KEYS_DIR: path.join(dir, "keys"),
-    BATON_BACKUP_DIR: path.join(dir, "backups"),
-    BATON_SIGNING_KEY: generateKeyPairSync("ed25519")
-      .privateKey.export({ type: "pkcs8", format: "pem" })
-      .toString(),
-    BATON_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    BATON_ADMIN_TOKEN: adminToken,
-    BATON_DEMO: "0",
-    BATON_LOG_LEVEL: "warn",
+  const { runtime, app } = await openBaton(databaseUrl, "baton-bench-", adminToken, {
     SLACK_SIGNING_SECRET: signingSecret,
     SLACK_BOT_TOKEN: botToken,
     SLACK_API_URL: slackApiUrl,
     SLACK_TEAM_IDS: teamId,
   });
-  const logger = createLogger(config.BATON_LOG_LEVEL);
-  const runtime = await openRuntime(config, {
-    logger,
-    holder: "server",
-    remoteAddress: (env) =>
-      (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket
-        ?.remoteAddress,
-  });
-  await runtime.prepare();
-  const app = createApp(runtime.services);
   const { inboxWriterOf } = await import("../db/inbox-writer.ts");
   serveIpc({ writer: () => ({ ...inboxWriterOf(runtime.services.database).stats }) });
-  process.on("disconnect", () => {
-    void runtime.close().finally(() => process.exit(0));
-  });
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => resolve(info.port));
-    (server as http.Server).keepAliveTimeout = 60_000;
-  });
+  closeOnDisconnect(() => runtime.close());
+  return listen(app.fetch);
 }
 
 /** Slack's Web API as far as the answers go: `{ok:true}` at once; counts `chat.update` per message ts. */
@@ -302,63 +255,15 @@ async function child(role: string): Promise<void> {
   process.send?.({ ready: true, port });
 }
 
-type Child = {
-  port: number;
-  process: ChildProcess;
-  call(cmd: string, fields?: Json): Promise<unknown>;
-  stop(): Promise<void>;
-};
-
+/** Forks this script as `--serve role` (BENCH_SLACK_PROFILE: a CPU profile of each child there). */
 function startChild(role: string, env: Record<string, string>): Promise<Child> {
-  const file = fileURLToPath(import.meta.url);
-  const proc = fork(file, ["--serve", role], {
-    execArgv: [
-      "--import",
-      "tsx",
-      ...(process.env.BENCH_SLACK_PROFILE
-        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_SLACK_PROFILE}/${role}`]
-        : []),
-    ],
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  let nextId = 0;
-  const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  return new Promise((resolve, reject) => {
-    proc.once("exit", (code) => reject(new Error(`${role} exited with ${code} before it was ready`)));
-    proc.on("message", (message: Ipc) => {
-      if (message.ready) {
-        resolve({
-          port: Number(message.port),
-          process: proc,
-          call(cmd, fields = {}) {
-            const id = ++nextId;
-            return new Promise((res, rej) => {
-              waiting.set(id, { resolve: res, reject: rej });
-              proc.send({ id, cmd, ...fields });
-            });
-          },
-          stop() {
-            return new Promise((res) => {
-              if (proc.exitCode !== null) return res();
-              const timer = setTimeout(() => proc.kill("SIGKILL"), 5000);
-              proc.once("exit", () => {
-                clearTimeout(timer);
-                res();
-              });
-              proc.disconnect();
-            });
-          },
-        });
-        return;
-      }
-      const entry = message.id === undefined ? undefined : waiting.get(message.id);
-      if (!entry || message.id === undefined) return;
-      waiting.delete(message.id);
-      if (message.error) entry.reject(new Error(String(message.error)));
-      else entry.resolve(message.result);
-    });
-  });
+  const profile = process.env.BENCH_SLACK_PROFILE;
+  return startChildProcess(
+    fileURLToPath(import.meta.url),
+    role,
+    env,
+    profile ? `${profile}/${role}` : undefined,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -567,24 +472,6 @@ function machineBusyUs(): number | undefined {
   }
 }
 
-const percentile = (sorted: Float64Array | number[], p: number) =>
-  sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number);
-
-const round = (n: number, digits = 1) => Number(n.toFixed(digits));
-
-async function waitFor<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs: number,
-): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || performance.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 async function runServer(
   target: ServerTarget,
   server: Child,
@@ -766,10 +653,7 @@ async function runPgbench(
 }
 
 function median(runs: RunFigures[]): RunFigures {
-  const pick = (key: keyof RunFigures) => {
-    const values = runs.map((r) => Number(r[key] ?? 0)).sort((a, b) => a - b);
-    return values[Math.floor(values.length / 2)] ?? 0;
-  };
+  const pick = (key: keyof RunFigures) => middle(runs.map((r) => Number(r[key] ?? 0)));
   const base = runs[0] as RunFigures;
   return {
     ...base,
@@ -829,10 +713,11 @@ export async function benchSlackClicks(options: SlackClicksOptions): Promise<Sla
       const responseUrl = `${slackApiOrigin}/hooks/bench`;
 
       let tag = 1000;
-      // Warm-up (not counted): JIT, pools, caches.
-      for (const target of servers) {
-        const clicks = makeClicks(leavers, Math.min(2000, options.clicks), ++tag, responseUrl);
-        await runServer(
+      /** One run of `count` fresh clicks (a new tag) against `target`. */
+      const runClicks = (target: ServerTarget, count: number) => {
+        tag += 1;
+        const clicks = makeClicks(leavers, count, tag, responseUrl);
+        return runServer(
           target,
           started.get(target) as Child,
           sql,
@@ -841,22 +726,17 @@ export async function benchSlackClicks(options: SlackClicksOptions): Promise<Sla
           tag,
           options.connections,
         );
+      };
+      // Warm-up (not counted): JIT, pools, caches.
+      for (const target of servers) {
+        await runClicks(target, Math.min(2000, options.clicks));
         trace("warmed up", target);
       }
       const results = new Map<Target, RunFigures[]>();
       for (let r = 0; r < options.runs; r++) {
         // Side by side: the targets take turns, run after run.
         for (const target of servers) {
-          const clicks = makeClicks(leavers, options.clicks, ++tag, responseUrl);
-          const figures = await runServer(
-            target,
-            started.get(target) as Child,
-            sql,
-            slackApi,
-            clicks,
-            tag,
-            options.connections,
-          );
+          const figures = await runClicks(target, options.clicks);
           trace(target, `run ${r + 1}`, figures);
           if (target === "baton") {
             trace("inbox writer", await started.get(target)?.call("writer"));
@@ -873,15 +753,7 @@ export async function benchSlackClicks(options: SlackClicksOptions): Promise<Sla
         }
       }
       await sql.end({ timeout: 5 });
-      const { serverUrl: _url, ...shown } = options;
-      return {
-        options: shown,
-        database: `PostgreSQL (${new URL(options.serverUrl).host})`,
-        targets: options.targets.map((target) => {
-          const runs = results.get(target) ?? [];
-          return { target, runs, median: median(runs) };
-        }),
-      };
+      return reportOf(options, results, median);
     } finally {
       for (const c of children.reverse()) await c.stop();
     }
@@ -962,25 +834,13 @@ export function printSlackClicks(report: SlackClicksReport): void {
 }
 
 export function slackClicksOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): SlackClicksOptions {
-  const targets = (env.BENCH_SLACK_TARGETS ?? "baton,bolt,hono,pgbench")
-    .split(",")
-    .map((t) => t.trim())
-    .filter((t): t is Target => t in names);
   return {
-    clicks: Number(env.BENCH_SLACK_CLICKS || 20_000),
-    runs: Number(env.BENCH_SLACK_RUNS ?? 3),
-    connections: Number(env.BENCH_SLACK_CONNECTIONS ?? 50),
-    targets,
-    pool: Number(env.BENCH_SLACK_POOL ?? 10),
-    leavers: Number(env.BENCH_SLACK_LEAVERS ?? 100),
+    ...loadOptionsFromEnv(env, "BENCH_SLACK", 20_000),
+    targets: targetsOf(env.BENCH_SLACK_TARGETS ?? "baton,bolt,hono,pgbench", names),
     pgbenchSeconds: Number(env.BENCH_PGBENCH_SECONDS ?? 10),
-    serverUrl: env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
-    trace: env.BENCH_TRACE === "1",
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const role = process.argv[2] === "--serve" ? process.argv[3] : undefined;
-  if (role) await child(role);
-  else printSlackClicks(await benchSlackClicks(slackClicksOptionsFromEnv()));
-}
+await runScript(import.meta.url, child, async () =>
+  printSlackClicks(await benchSlackClicks(slackClicksOptionsFromEnv())),
+);

@@ -49,7 +49,7 @@ function localDate(instant: Date, timeZone: string): IsoDate {
 }
 
 /** How far the zone's wall clock is ahead of UTC at `instant`, in milliseconds. */
-function zoneOffset(instant: Date, timeZone: string): number {
+export function zoneOffset(instant: Date, timeZone: string): number {
   const w = wallClock(instant, timeZone);
   const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   return asUtc - Math.floor(instant.getTime() / 1000) * 1000;

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
-import { expect } from "vitest";
+import { beforeAll, beforeEach, expect } from "vitest";
 import type { CaseView } from "../../core/offboarding/case.ts";
 import type { Database } from "../../db/client.ts";
 import { createTestApp, manualClock, type TestApp } from "./app.ts";
-import { resetDatabase } from "./db.ts";
+import { resetDatabase, testDatabase } from "./db.ts";
 
 /** Helpers for the HR console tests: a small company, sessions, form posts, cases through the API. */
 
@@ -77,6 +77,20 @@ export async function setUp(database: Database): Promise<Console> {
   expect(other.status).toBe(200);
   for (const [id, body] of people) await putEmployee(t, id, body);
   return { t, clock, database };
+}
+
+/**
+ * The hooks every console test file needs: one test database for the file and, before each test,
+ * a fresh app with the company in it (`setUp`), handed to `ready` (which may sign someone in).
+ */
+export function freshConsoleEachTest(ready: (h: Console) => void | Promise<void>): void {
+  let database: Database;
+  beforeAll(async () => {
+    database = await testDatabase();
+  });
+  beforeEach(async () => {
+    await ready(await setUp(database));
+  });
 }
 
 /** A session for `principal` through a one-time login link, with its CSRF token. */

@@ -1,28 +1,21 @@
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Database } from "../../../db/client.ts";
-import { testDatabase } from "../../../test/helpers/db.ts";
+import { describe, expect, it } from "vitest";
 import {
   type Console,
   evidence,
+  freshConsoleEachTest,
   get,
   getCase,
   login,
   openCase,
   post,
   putEmployee,
-  setUp,
   textOf,
 } from "../../../test/helpers/hr-console.ts";
 
-let database: Database;
 let h: Console;
 
-beforeAll(async () => {
-  database = await testDatabase();
-});
-
-beforeEach(async () => {
-  h = await setUp(database);
+freshConsoleEachTest((fresh) => {
+  h = fresh;
 });
 
 describe("the HR console: who gets in", () => {
@@ -39,7 +32,7 @@ describe("the HR console: who gets in", () => {
     expect(posted.status).toBe(401);
     expect(posted.headers.get("content-type")).toContain("text/html");
     expect((await getCase(h.t, kase.id)).status).toBe("open");
-    expect(await evidence(database, "case.held")).toHaveLength(0);
+    expect(await evidence(h.database, "case.held")).toHaveLength(0);
   });
 
   it("refuses a session of someone who is not HR: 403 on pages, and a form post changes nothing", async () => {
@@ -71,8 +64,8 @@ describe("the HR console: who gets in", () => {
     );
     expect(bound.status).toBe(403);
     expect((await getCase(h.t, kase.id)).status).toBe("open");
-    expect(await evidence(database, "case.held")).toHaveLength(0);
-    expect(await evidence(database, "channel.bound")).toHaveLength(0);
+    expect(await evidence(h.database, "case.held")).toHaveLength(0);
+    expect(await evidence(h.database, "channel.bound")).toHaveLength(0);
   });
 
   it("lets an HR person in, and turns away one whose HR function was taken away", async () => {
@@ -104,7 +97,7 @@ describe("the HR console: who gets in", () => {
     const crossSite = await post(h.t, path, { reason: "waiting" }, hr, { origin: "https://evil.example" });
     expect(crossSite.status).toBe(403);
     expect((await getCase(h.t, kase.id)).status).toBe("open");
-    expect(await evidence(database, "case.held")).toHaveLength(0);
+    expect(await evidence(h.database, "case.held")).toHaveLength(0);
 
     const ok = await post(h.t, path, { reason: "waiting for documents" }, hr);
     expect(ok.status).toBe(303);
@@ -118,7 +111,7 @@ describe("the HR console: who gets in", () => {
     expect(res.status).toBe(403);
     expect(textOf(await res.text())).toContain("不能管理自己的案件");
     expect((await getCase(h.t, own.id)).status).toBe("open");
-    expect(await evidence(database, "case.held")).toHaveLength(0);
+    expect(await evidence(h.database, "case.held")).toHaveLength(0);
     // Another HR person may.
     const hr1 = await login(h.t, "employee:HR1");
     expect((await post(h.t, `/hr/cases/${own.id}/hold`, { reason: "HR1 holds it" }, hr1)).status).toBe(303);

@@ -1,7 +1,7 @@
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
 import { z } from "zod";
-import { AppError, isAppError } from "../../../core/errors.ts";
+import { AppError } from "../../../core/errors.ts";
 import {
   calendarStatus,
   confirmCalendarYear,
@@ -13,21 +13,12 @@ import {
 } from "../../../db/calendar.ts";
 import { overrideBody } from "../routes/calendar.ts";
 import { namesOf } from "./data.ts";
-import { optional, parseForm } from "./forms.ts";
+import { optional, parseForm, runFormAction } from "./forms.ts";
 import type { HrEnv } from "./guard.ts";
 import { whoName } from "./labels.ts";
-import {
-  consolePage,
-  csrfField,
-  errorText,
-  formatInstant,
-  type PageStatus,
-  pageStatusOf,
-  translator,
-} from "./layout.ts";
+import { consolePage, csrfField, type Flash, formatInstant, type PageStatus, translator } from "./layout.ts";
 
 type C = Context<HrEnv>;
-type Flash = { ok: boolean; text: string } | undefined;
 
 const confirmForm = z.object({ basis: z.string().trim().min(1).max(maxReasonLength) }).strict();
 
@@ -137,17 +128,13 @@ const doneTexts = {
   unchanged: "hr.done.unchanged",
 } as const;
 
-async function act(c: C, run: () => Promise<keyof typeof doneTexts>) {
-  let done: string;
-  try {
-    done = await run();
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    const status = pageStatusOf(error);
-    if (status === undefined) throw error;
-    return render(c, { ok: false, text: errorText(c.get("hr").locale, error) }, status);
-  }
-  return c.redirect(`/hr/calendar?done=${done}`, 303);
+function act(c: C, run: () => Promise<keyof typeof doneTexts>) {
+  return runFormAction(
+    c,
+    run,
+    (done) => `/hr/calendar?done=${done}`,
+    (flash, status) => render(c, flash, status),
+  );
 }
 
 /** The business calendar: which years are provisional (and confirming them), HR's overrides. */

@@ -22,9 +22,15 @@ import {
   whoName,
   yesNo,
 } from "./labels.ts";
-import { type Content, consolePage, csrfField, formatInstant, type HrContext, translator } from "./layout.ts";
-
-export type Flash = { ok: boolean; text: string } | undefined;
+import {
+  type Content,
+  consolePage,
+  csrfField,
+  type Flash,
+  formatInstant,
+  type HrContext,
+  translator,
+} from "./layout.ts";
 
 export type ListQuery = CaseListFilter & { size: number };
 

@@ -33,7 +33,7 @@ import { statusOf } from "../errors.ts";
 import { offboardingDepsOf } from "../offboarding.ts";
 import { caseAdminBodies, caseIdPattern } from "../routes/cases.ts";
 import { issueBody, revokeBody } from "../routes/certificates.ts";
-import { caseListPage, casePage, type Flash, type ListQuery, principalsOf } from "./cases-pages.ts";
+import { caseListPage, casePage, type ListQuery, principalsOf } from "./cases-pages.ts";
 import {
   type Cursor,
   caseTrail,
@@ -44,10 +44,10 @@ import {
   parseCursor,
   statusFilters,
 } from "./data.ts";
-import { localDateTime, optional, parseForm } from "./forms.ts";
+import { localDateTime, optional, parseForm, runFormAction } from "./forms.ts";
 import type { HrEnv } from "./guard.ts";
 import { caseStatusName, separationName, stepName, whoName, yesNo } from "./labels.ts";
-import { consolePage, errorText, type PageStatus, pageStatusOf, translator } from "./layout.ts";
+import { consolePage, errorText, type Flash, type PageStatus, translator } from "./layout.ts";
 
 type C = Context<HrEnv>;
 
@@ -224,17 +224,13 @@ const adminActions: Record<string, AdminRun> = {
 };
 
 /** Runs a form's action: on success back to the case page (303), on a broken rule the page with why. */
-async function act(c: C, caseId: string, run: () => Promise<string>) {
-  let done: string;
-  try {
-    done = await run();
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    const status = pageStatusOf(error);
-    if (status === undefined) throw error;
-    return renderCase(c, caseId, { ok: false, text: errorText(c.get("hr").locale, error) }, status);
-  }
-  return c.redirect(`/hr/cases/${caseId}?done=${done}`, 303);
+function act(c: C, caseId: string, run: () => Promise<string>) {
+  return runFormAction(
+    c,
+    run,
+    (done) => `/hr/cases/${caseId}?done=${done}`,
+    (flash, status) => renderCase(c, caseId, flash, status),
+  );
 }
 
 function caseIdOf(c: C): string | undefined {

@@ -1,13 +1,13 @@
 import { sql } from "drizzle-orm";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CaseView } from "../../../core/offboarding/case.ts";
-import type { Database, Db } from "../../../db/client.ts";
+import type { Db } from "../../../db/client.ts";
 import { recordCrmAccounts } from "../../../db/connectors.ts";
-import { testDatabase } from "../../../test/helpers/db.ts";
 import {
   apiJson,
   type Console,
   evidence,
+  freshConsoleEachTest,
   get,
   getCase,
   login,
@@ -15,22 +15,16 @@ import {
   post,
   putEmployee,
   type Session,
-  setUp,
   textOf,
 } from "../../../test/helpers/hr-console.ts";
 
-let database: Database;
 let h: Console;
 let hr: Session;
 
 const day = 24 * 3600 * 1000;
 
-beforeAll(async () => {
-  database = await testDatabase();
-});
-
-beforeEach(async () => {
-  h = await setUp(database);
+freshConsoleEachTest(async (fresh) => {
+  h = fresh;
   hr = await login(h.t, "employee:HR1");
 });
 
@@ -259,31 +253,31 @@ describe("a case page and its administration", () => {
 
     await act("reassign", { step: "handover", owner: "E2", reason: "M1 is travelling" });
     expect(step(await getCase(h.t, kase.id), "handover")?.owner).toBe("employee:E2");
-    expect(await evidence(database, "case.step.reassigned")).toHaveLength(1);
-    expect((await evidence(database, "case.step.reassigned"))[0]?.actor).toBe("employee:HR1");
+    expect(await evidence(h.database, "case.step.reassigned")).toHaveLength(1);
+    expect((await evidence(h.database, "case.step.reassigned"))[0]?.actor).toBe("employee:HR1");
 
     await act("delegate", { step: "handover", to: "E3", reason: "E3 knows the code" });
     expect(step(await getCase(h.t, kase.id), "handover")?.delegates).toEqual(["employee:E3"]);
-    expect(await evidence(database, "case.step.delegated")).toHaveLength(1);
+    expect(await evidence(h.database, "case.step.delegated")).toHaveLength(1);
 
     await act("due-date", { step: "handover", dueDate: "2026-03-10", reason: "more time for the handover" });
     expect(step(await getCase(h.t, kase.id), "handover")).toMatchObject({
       dueDate: "2026-03-10",
       dueOverridden: true,
     });
-    expect(await evidence(database, "case.step.due-overridden")).toHaveLength(1);
+    expect(await evidence(h.database, "case.step.due-overridden")).toHaveLength(1);
 
     await act("hold", { reason: "waiting for documents" });
     expect((await getCase(h.t, kase.id)).status).toBe("on-hold");
     await act("resume", { reason: "documents arrived" });
     expect((await getCase(h.t, kase.id)).status).toBe("open");
-    expect(await evidence(database, "case.held")).toHaveLength(1);
-    expect(await evidence(database, "case.resumed")).toHaveLength(1);
+    expect(await evidence(h.database, "case.held")).toHaveLength(1);
+    expect(await evidence(h.database, "case.resumed")).toHaveLength(1);
 
     await act("notice-date", { noticeDate: "2026-03-01", reason: "the letter came on Sunday" });
     const corrected = await getCase(h.t, kase.id);
     expect(corrected).toMatchObject({ noticeDate: "2026-03-01", legalLastDay: "2026-03-31" });
-    expect(await evidence(database, "case.notice-date.corrected")).toHaveLength(1);
+    expect(await evidence(h.database, "case.notice-date.corrected")).toHaveLength(1);
 
     // The day the employee asked for needs only HR's word; another day the employee's agreement.
     await act("last-day", { lastDay: "2026-03-20", reason: "both agree on the 20th" });
@@ -299,7 +293,7 @@ describe("a case page and its administration", () => {
       agreementReference: "mail-42",
     });
     expect(await getCase(h.t, kase.id)).toMatchObject({ plannedLastDay: "2026-03-25" });
-    const agreedEntries = await evidence(database, "case.last-day.agreed");
+    const agreedEntries = await evidence(h.database, "case.last-day.agreed");
     expect(agreedEntries).toHaveLength(2);
     expect(agreedEntries[1]?.data.employeeAgreement).toMatchObject({
       at: "2026-03-02T11:30:00+08:00",
@@ -320,7 +314,7 @@ describe("a case page and its administration", () => {
     const withdrawn = await getCase(h.t, kase.id);
     expect(withdrawn.status).toBe("withdrawn");
     expect(step(withdrawn, "handover")?.status).toBe("cancelled");
-    const withdrawal = (await evidence(database, "case.withdrawn"))[0];
+    const withdrawal = (await evidence(h.database, "case.withdrawn"))[0];
     expect(withdrawal?.actor).toBe("employee:HR1");
     expect(withdrawal?.data.reasonSha256).toMatch(/^[0-9a-f]{64}$/);
 
@@ -353,7 +347,7 @@ describe("a case page and its administration", () => {
       expect(text, action).toContain("Leaver One"); // the case page, with the message on top
     }
     expect(await getCase(h.t, kase.id)).toEqual(before);
-    const [row] = await database.query<{ n: number }>(
+    const [row] = await h.database.query<{ n: number }>(
       sql`select count(*)::int as n from evidence_entries where actor = 'employee:HR1'`,
     );
     expect(row?.n).toBe(0);
@@ -406,8 +400,8 @@ describe("the separation certificate from the case page", () => {
     expect(issued.headers.get("location")).toBe(`${at}?done=certificate-issued`);
     const v1 = (await certs()).current;
     expect(v1).toMatchObject({ version: 1, status: "issued" });
-    expect(await evidence(database, "certificate.issued")).toHaveLength(1);
-    expect((await evidence(database, "certificate.issued"))[0]?.actor).toBe("employee:HR1");
+    expect(await evidence(h.database, "certificate.issued")).toHaveLength(1);
+    expect((await evidence(h.database, "certificate.issued"))[0]?.actor).toBe("employee:HR1");
 
     const pdf = await get(h.t, `/hr/certificates/${v1?.id}.pdf`, hr);
     expect(pdf.status).toBe(200);
@@ -431,7 +425,7 @@ describe("the separation certificate from the case page", () => {
     );
     expect(revoked.status).toBe(303);
     expect((await certs()).current).toBeNull();
-    expect(await evidence(database, "certificate.revoked")).toHaveLength(1);
+    expect(await evidence(h.database, "certificate.revoked")).toHaveLength(1);
 
     const v2Res = await post(h.t, `${at}/certificate`, { yearsOfServiceConfirmed: "1" }, hr);
     expect(v2Res.status).toBe(303);
@@ -453,8 +447,8 @@ describe("the separation certificate from the case page", () => {
       [2, "revoked"],
       [1, "revoked"],
     ]);
-    expect(await evidence(database, "certificate.issued")).toHaveLength(3);
-    expect(await evidence(database, "certificate.revoked")).toHaveLength(2);
+    expect(await evidence(h.database, "certificate.issued")).toHaveLength(3);
+    expect(await evidence(h.database, "certificate.revoked")).toHaveLength(2);
     const shown = textOf(await (await get(h.t, `${at}?done=certificate-reissued`, hr)).text());
     expect(shown).toContain("Version 3 stands");
     expect(shown).toContain("The certificate was revoked and the corrected version issued.");
@@ -466,7 +460,7 @@ describe("the separation certificate from the case page", () => {
     const res = await post(h.t, `/hr/cases/${own.id}/certificate`, { yearsOfServiceConfirmed: "1" }, hr);
     expect(res.status).toBe(403);
     expect(textOf(await res.text())).toContain("on your own case");
-    expect(await evidence(database, "certificate.issued")).toHaveLength(0);
+    expect(await evidence(h.database, "certificate.issued")).toHaveLength(0);
   });
 });
 
@@ -486,7 +480,7 @@ describe("the handover checklist on the case page", () => {
     const view = await openCase(h.t, "E1");
     expect(view.steps.find((s) => s.key === "handover")?.checklist).toBeDefined();
     // CRM lists two accounts (what the CRM connector's webhook stores); one name carries markup.
-    await database.db.transaction((tx) =>
+    await h.database.db.transaction((tx) =>
       recordCrmAccounts(tx as unknown as Db, {
         caseId: view.id,
         accounts: [
@@ -508,7 +502,7 @@ describe("the handover checklist on the case page", () => {
       checklist: { documents: true, equipment: true, "crm:ACC-1": true },
       actor: "M1",
     });
-    expect(await evidence(database, "case.checklist.saved")).toHaveLength(1);
+    expect(await evidence(h.database, "case.checklist.saved")).toHaveLength(1);
 
     const res = await get(h.t, at, hr);
     expect(res.status).toBe(200);
@@ -549,7 +543,7 @@ describe("the handover checklist on the case page", () => {
 
   it("shows no checklist for a case whose handover has none", async () => {
     const view = await openCase(h.t, "E1");
-    await database.query(
+    await h.database.query(
       sql`update case_steps set data = data - 'checklist' where case_id = ${view.id} and key = 'handover'`,
     );
     const page = await (await get(h.t, `/hr/cases/${view.id}`, hr)).text();

@@ -1,28 +1,19 @@
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
 import { z } from "zod";
-import { AppError, isAppError } from "../../../core/errors.ts";
+import { AppError } from "../../../core/errors.ts";
 import { channelPlatforms, channelPurposes, mayBindChannels } from "../../../core/notifications/channels.ts";
 import { bindChannel, listChannels, unbindChannel } from "../../../db/channels.ts";
 import type { Db } from "../../../db/client.ts";
 import { listEntities } from "../../../db/repositories/directory.ts";
 import { bindBody } from "../routes/channels.ts";
 import { namesOf } from "./data.ts";
-import { optional, parseForm } from "./forms.ts";
+import { optional, parseForm, runFormAction } from "./forms.ts";
 import type { HrEnv } from "./guard.ts";
 import { whoName } from "./labels.ts";
-import {
-  consolePage,
-  csrfField,
-  errorText,
-  formatInstant,
-  type PageStatus,
-  pageStatusOf,
-  translator,
-} from "./layout.ts";
+import { consolePage, csrfField, type Flash, formatInstant, type PageStatus, translator } from "./layout.ts";
 
 type C = Context<HrEnv>;
-type Flash = { ok: boolean; text: string } | undefined;
 
 const idPattern = /^[0-9a-f-]{36}$/;
 const unbindForm = z.object({ reason: z.string().trim().min(1).max(2000) }).strict();
@@ -82,17 +73,13 @@ async function render(c: C, flash: Flash, status: PageStatus = 200) {
   );
 }
 
-async function act(c: C, run: () => Promise<"bound" | "unbound" | "unchanged">) {
-  let done: string;
-  try {
-    done = await run();
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    const status = pageStatusOf(error);
-    if (status === undefined) throw error;
-    return render(c, { ok: false, text: errorText(c.get("hr").locale, error) }, status);
-  }
-  return c.redirect(`/hr/channels?done=${done}`, 303);
+function act(c: C, run: () => Promise<"bound" | "unbound" | "unchanged">) {
+  return runFormAction(
+    c,
+    run,
+    (done) => `/hr/channels?done=${done}`,
+    (flash, status) => render(c, flash, status),
+  );
 }
 
 /** Bound HR and finance group channels: list, bind, unbind with a reason. */

@@ -1,21 +1,13 @@
 import type { Context, Hono } from "hono";
 import { html } from "hono/html";
-import { AppError, isAppError } from "../../../core/errors.ts";
+import { AppError } from "../../../core/errors.ts";
 import { listDeadLetters } from "../../../db/outbox.ts";
 import { retryDeadLetter } from "../routes/outbox.ts";
+import { runFormAction } from "./forms.ts";
 import type { HrEnv } from "./guard.ts";
-import {
-  consolePage,
-  csrfField,
-  errorText,
-  formatInstant,
-  type PageStatus,
-  pageStatusOf,
-  translator,
-} from "./layout.ts";
+import { consolePage, csrfField, type Flash, formatInstant, type PageStatus, translator } from "./layout.ts";
 
 type C = Context<HrEnv>;
-type Flash = { ok: boolean; text: string } | undefined;
 
 const pageSize = 50;
 const idPattern = /^[1-9]\d{0,15}$/;
@@ -69,19 +61,21 @@ export function registerDeadLetterConsole(hr: Hono<HrEnv>): void {
     );
   });
 
-  hr.post("/dead-letters/:id/revive", async (c) => {
-    try {
-      const id = c.req.param("id");
-      if (!idPattern.test(id)) {
-        throw new AppError("not_found", "No outbox message has this id.", { messageKey: "outbox.not_found" });
-      }
-      await retryDeadLetter(c.get("services"), Number(id), c.get("hr").principal);
-    } catch (error) {
-      if (!isAppError(error)) throw error;
-      const status = pageStatusOf(error);
-      if (status === undefined) throw error;
-      return render(c, { ok: false, text: errorText(c.get("hr").locale, error) }, status);
-    }
-    return c.redirect("/hr/dead-letters?done=revived", 303);
-  });
+  hr.post("/dead-letters/:id/revive", (c) =>
+    runFormAction(
+      c,
+      async () => {
+        const id = c.req.param("id");
+        if (!idPattern.test(id)) {
+          throw new AppError("not_found", "No outbox message has this id.", {
+            messageKey: "outbox.not_found",
+          });
+        }
+        await retryDeadLetter(c.get("services"), Number(id), c.get("hr").principal);
+        return "revived";
+      },
+      (done) => `/hr/dead-letters?done=${done}`,
+      (flash, status) => render(c, flash, status),
+    ),
+  );
 }

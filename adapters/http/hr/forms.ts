@@ -1,5 +1,9 @@
+import type { Context } from "hono";
 import type { z } from "zod";
-import { AppError } from "../../../core/errors.ts";
+import { zoneOffset } from "../../../core/compliance/local-time.ts";
+import { AppError, isAppError } from "../../../core/errors.ts";
+import type { HrEnv } from "./guard.ts";
+import { errorText, type PageStatus, pageStatusOf } from "./layout.ts";
 
 /** Fields a person must fill in with a reason; an empty one is named as such. */
 const reasonFields = new Set(["reason", "basis"]);
@@ -33,27 +37,30 @@ export function optional(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
+/**
+ * Runs a console form's action: on success a 303 to `doneUrl(done)`; when the action broke a rule
+ * the page shows why with the error's status (`showFailure`); any other error propagates.
+ */
+export async function runFormAction<D extends string>(
+  c: Context<HrEnv>,
+  run: () => Promise<D>,
+  doneUrl: (done: D) => string,
+  showFailure: (flash: { ok: false; text: string }, status: PageStatus) => Promise<Response>,
+): Promise<Response> {
+  let done: D;
+  try {
+    done = await run();
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    const status = pageStatusOf(error);
+    if (status === undefined) throw error;
+    return showFailure({ ok: false, text: errorText(c.get("hr").locale, error) }, status);
+  }
+  return c.redirect(doneUrl(done), 303);
+}
+
 function offsetMinutes(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(
-    get("year"),
-    get("month") - 1,
-    get("day"),
-    get("hour"),
-    get("minute"),
-    get("second"),
-  );
-  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+  return Math.round(zoneOffset(instant, timeZone) / 60_000);
 }
 
 /**

@@ -17,6 +17,9 @@ export type HrContext = {
   timeZone: string;
 };
 
+/** What just happened (or failed), shown on top of a console page. */
+export type Flash = { ok: boolean; text: string } | undefined;
+
 export type Section = "cases" | "channels" | "calendar" | "dead-letters";
 
 /** A bound translator: `t("hr.nav.cases")`. */
@@ -145,6 +148,17 @@ const sections: { id: Section; href: string; key: MessageKey }[] = [
   { id: "dead-letters", href: "/hr/dead-letters", key: "hr.nav.dead_letters" },
 ];
 
+/** The `<head>` of every console page: not indexed, the console's styles inline. */
+function head(title: string) {
+  return html`<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${title}</title>
+<style>${raw(styles)}</style>
+</head>`;
+}
+
 /** The console's frame: navigation, who is signed in, sign-out; no scripts, every text escaped. */
 export function consolePage(
   ctx: HrContext,
@@ -152,19 +166,13 @@ export function consolePage(
     section: Section;
     title: string;
     body: Content;
-    flash?: { ok: boolean; text: string } | undefined;
+    flash?: Flash;
   },
 ) {
   const t = translator(ctx.locale);
   return html`<!doctype html>
 <html lang="${ctx.locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${input.title} · ${t("hr.title")}</title>
-<style>${raw(styles)}</style>
-</head>
+${head(`${input.title} · ${t("hr.title")}`)}
 <body>
 <header class="top">
 <strong>${t("hr.title")}</strong>
@@ -196,13 +204,7 @@ export function barePage(
 ) {
   return html`<!doctype html>
 <html lang="${locale}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${title} · Baton</title>
-<style>${raw(styles)}</style>
-</head>
+${head(`${title} · Baton`)}
 <body><main><div class="panel"><h1>${title}</h1><p>${text}</p>${
     link ? html`<p><a class="button" href="${link.href}">${link.label}</a></p>` : ""
   }</div></main></body>

@@ -1,30 +1,23 @@
 import { sql } from "drizzle-orm";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Database } from "../../../db/client.ts";
+import { describe, expect, it } from "vitest";
 import { outbox } from "../../../db/schema/index.ts";
-import { testDatabase } from "../../../test/helpers/db.ts";
 import {
   apiJson,
   type Console,
   evidence,
+  freshConsoleEachTest,
   get,
   login,
   post,
   type Session,
-  setUp,
   textOf,
 } from "../../../test/helpers/hr-console.ts";
 
-let database: Database;
 let h: Console;
 let hr: Session;
 
-beforeAll(async () => {
-  database = await testDatabase();
-});
-
-beforeEach(async () => {
-  h = await setUp(database);
+freshConsoleEachTest(async (fresh) => {
+  h = fresh;
   hr = await login(h.t, "employee:HR1");
 });
 
@@ -58,7 +51,7 @@ describe("bound channels", () => {
       purpose: "hr",
       entityId: "acme-sh",
     });
-    const entries = await evidence(database, "channel.bound");
+    const entries = await evidence(h.database, "channel.bound");
     expect(entries).toHaveLength(1);
     expect(entries[0]?.actor).toBe("employee:HR1");
 
@@ -107,7 +100,7 @@ describe("bound channels", () => {
     );
     expect(unbound.status).toBe(303);
     expect((await channels()).map((c) => c.channelId)).toEqual(["oc_fin"]);
-    const [unbinding] = await evidence(database, "channel.unbound");
+    const [unbinding] = await evidence(h.database, "channel.unbound");
     expect(unbinding?.actor).toBe("employee:HR1");
     expect(unbinding?.data.reasonSha256).toMatch(/^[0-9a-f]{64}$/);
 
@@ -131,7 +124,7 @@ describe("the calendar", () => {
 
     const noBasis = await post(h.t, "/hr/calendar/years/2027/confirm", { basis: "" }, hr);
     expect(noBasis.status).toBe(422);
-    expect(await evidence(database, "calendar.year.confirmed")).toHaveLength(0);
+    expect(await evidence(h.database, "calendar.year.confirmed")).toHaveLength(0);
 
     const confirmed = await post(
       h.t,
@@ -140,7 +133,7 @@ describe("the calendar", () => {
       hr,
     );
     expect(confirmed.status).toBe(303);
-    const [entry] = await evidence(database, "calendar.year.confirmed");
+    const [entry] = await evidence(h.database, "calendar.year.confirmed");
     expect(entry?.actor).toBe("employee:HR1");
     expect(entry?.data.basis).toBe("国办发明电〔2026〕7号");
     expect(textOf(await (await get(h.t, "/hr/calendar", hr)).text())).toContain("2027 CN Confirmed by HR");
@@ -167,7 +160,7 @@ describe("the calendar", () => {
         createdBy: "employee:HR1",
       }),
     ]);
-    expect(await evidence(database, "calendar.override.set")).toHaveLength(1);
+    expect(await evidence(h.database, "calendar.override.set")).toHaveLength(1);
     const working = await apiJson<{ workingDay: boolean }>(h.t, "GET", "/api/v1/calendar/days/2026-06-05");
     expect(working.workingDay).toBe(false);
 
@@ -201,7 +194,7 @@ describe("the calendar", () => {
     );
     expect(removed.status).toBe(303);
     expect(await overrides()).toEqual([]);
-    expect(await evidence(database, "calendar.override.removed")).toHaveLength(1);
+    expect(await evidence(h.database, "calendar.override.removed")).toHaveLength(1);
     const gone = await post(h.t, "/hr/calendar/overrides/remove", { date: "2026-06-05", region: "CN" }, hr);
     expect(gone.status).toBe(404);
   });
@@ -209,7 +202,7 @@ describe("the calendar", () => {
 
 describe("dead letters", () => {
   it("lists undelivered messages and sends one again, with an evidence entry", async () => {
-    const [row] = await database.db
+    const [row] = await h.database.db
       .insert(outbox)
       .values({
         kind: "case.opened",
@@ -231,11 +224,11 @@ describe("dead letters", () => {
 
     const revived = await post(h.t, `/hr/dead-letters/${id}/revive`, {}, hr);
     expect(revived.status).toBe(303);
-    const [after] = await database.query<{ status: string; attempts: number }>(
+    const [after] = await h.database.query<{ status: string; attempts: number }>(
       sql`select status, attempts from outbox where id = ${id}`,
     );
     expect(after).toEqual({ status: "pending", attempts: 0 });
-    const [entry] = await evidence(database, "outbox.retried");
+    const [entry] = await evidence(h.database, "outbox.retried");
     expect(entry).toMatchObject({ actor: "employee:HR1", subject: `outbox:${id}` });
     const listed = textOf(await (await get(h.t, "/hr/dead-letters?done=revived", hr)).text());
     expect(listed).toContain("The message will be sent again.");
@@ -244,6 +237,6 @@ describe("dead letters", () => {
     const twice = await post(h.t, `/hr/dead-letters/${id}/revive`, {}, hr);
     expect(twice.status).toBe(409);
     expect((await post(h.t, "/hr/dead-letters/999999/revive", {}, hr)).status).toBe(404);
-    expect(await evidence(database, "outbox.retried")).toHaveLength(1);
+    expect(await evidence(h.database, "outbox.retried")).toHaveLength(1);
   });
 });
