@@ -18,8 +18,9 @@ import {
   TextInput,
 } from "../../cards/model.ts";
 import { escapeMarkdown } from "../../cards/templates/context.ts";
-import { notificationCardExamples, templateExamples } from "../../cards/templates/examples.ts";
-import { locales, translate } from "../../core/messages/index.ts";
+import { templateExamples } from "../../cards/templates/examples.ts";
+import { translate } from "../../core/messages/index.ts";
+import { exampleCardCases } from "../../test/helpers/example-cards.ts";
 import { expectGolden } from "../../test/helpers/golden.ts";
 import {
   type DingTalkMessage,
@@ -33,10 +34,7 @@ import {
 } from "./render.ts";
 
 const goldenDir = fileURLToPath(new URL("../../test/golden/dingtalk/", import.meta.url));
-const examples = [...templateExamples, ...notificationCardExamples];
-const cases = locales.flatMap((locale) =>
-  examples.map((example) => [example.name, locale, example.render({ locale, t: translate })] as const),
-);
+const cases = exampleCardCases;
 
 /** Stands in for the wiring's signed `/a/:token` links: the token carries the action and value. */
 const linkFor: LinkFor = (action, value) =>

@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { ActionEvent } from "../../bots/events.ts";
+import type { PersonInputNode } from "../../cards/model.ts";
 import {
   Actions,
   Button,
@@ -11,7 +12,6 @@ import {
   DateInput,
   Divider,
   Fields,
-  type InputNode,
   LinkButton,
   type LinkButtonNode,
   Markdown,
@@ -22,9 +22,10 @@ import {
   TextInput,
 } from "../../cards/model.ts";
 import { escapeMarkdown } from "../../cards/templates/context.ts";
-import { notificationCardExamples, templateExamples } from "../../cards/templates/examples.ts";
-import { locales, translate } from "../../core/messages/index.ts";
+import { templateExamples } from "../../cards/templates/examples.ts";
+import { translate } from "../../core/messages/index.ts";
 import { cardActionPayload, clickables, signedLarkRequest, testSecrets } from "../../test/fakes/lark.ts";
+import { exampleCardCases, sampleValues } from "../../test/helpers/example-cards.ts";
 import { expectGolden } from "../../test/helpers/golden.ts";
 import { checkLarkCard, larkCardBytes, larkLimits } from "./limits.ts";
 import { parseLarkPayload } from "./parse.ts";
@@ -40,37 +41,15 @@ import { verifyLarkRequest } from "./verify.ts";
 
 const now = new Date("2026-03-02T01:15:00.000Z");
 const goldenDir = fileURLToPath(new URL("../../test/golden/lark/", import.meta.url));
-const examples = [...templateExamples, ...notificationCardExamples];
-const cases = locales.flatMap((locale) =>
-  examples.map((example) => [example.name, locale, example.render({ locale, t: translate })] as const),
-);
+const cases = exampleCardCases;
+/** Typed into every text input: markup this surface would act on, which must stay text. */
+const typed = "Typed: <at id=all></at> **bold** [x](https://evil.example) 离职";
+
+/** Lark's person picker sends every person of a multiple pick. */
+const larkPerson = (node: PersonInputNode) =>
+  node.multiple ? node.options.map((o) => o.value) : (node.options[0]?.value ?? "");
 
 type Json = Record<string, unknown>;
-
-/** What a person types and picks into each input of a card. */
-function sampleValues(card: CardNode): Record<string, string | string[]> {
-  const values: Record<string, string | string[]> = {};
-  for (const node of card.children) {
-    const input = node as InputNode;
-    switch (node.type) {
-      case "text-input":
-        values[input.id] = "Typed: <at id=all></at> **bold** [x](https://evil.example) 离职";
-        break;
-      case "date-input":
-        values[input.id] = "2026-03-31";
-        break;
-      case "choice-input":
-        values[input.id] = node.multiple
-          ? node.options.slice(1, 3).map((o) => o.value)
-          : node.options[node.options.length - 1]!.value;
-        break;
-      case "person-input":
-        values[input.id] = node.multiple ? node.options.map((o) => o.value) : node.options[0]!.value;
-        break;
-    }
-  }
-  return values;
-}
 
 function clickableNodes(card: CardNode): (ButtonNode | LinkButtonNode | SubmitNode)[] {
   return card.children.flatMap((c): (ButtonNode | LinkButtonNode | SubmitNode)[] =>
@@ -127,7 +106,7 @@ describe("Lark card rendering of every example card", () => {
       const nodes = clickableNodes(card);
       const found = clickables(rendered);
       expect(found).toHaveLength(nodes.length);
-      const values = sampleValues(card);
+      const values = sampleValues(card, typed, larkPerson);
       nodes.forEach((node, i) => {
         const clicked = found[i]!;
         if (node.type === "link-button") {

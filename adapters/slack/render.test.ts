@@ -10,7 +10,6 @@ import {
   ChoiceInput,
   Divider,
   Fields,
-  type InputNode,
   LinkButton,
   type LinkButtonNode,
   Markdown,
@@ -21,14 +20,13 @@ import {
   TextInput,
 } from "../../cards/model.ts";
 import { escapeMarkdown } from "../../cards/templates/context.ts";
-import { notificationCardExamples, templateExamples } from "../../cards/templates/examples.ts";
-import { locales, translate } from "../../core/messages/index.ts";
 import {
   blockActionsPayload,
   clickables,
   interactionRequest,
   viewSubmissionPayload,
 } from "../../test/fakes/slack.ts";
+import { exampleCardCases, sampleValues } from "../../test/helpers/example-cards.ts";
 import { expectGolden } from "../../test/helpers/golden.ts";
 import { checkMessage, checkModal, slackLimits } from "./limits.ts";
 import { parseSlackRequest } from "./parse.ts";
@@ -43,38 +41,11 @@ import {
 
 const now = new Date("2026-03-02T01:15:00.000Z");
 const goldenDir = fileURLToPath(new URL("../../test/golden/slack/", import.meta.url));
-const examples = [...templateExamples, ...notificationCardExamples];
-const cases = locales.flatMap((locale) =>
-  examples.map((example) => [example.name, locale, example.render({ locale, t: translate })] as const),
-);
+const cases = exampleCardCases;
+/** Typed into every text input: markup this surface would act on, which must stay text. */
+const typed = "Typed: <!here> <@U0BOSS> & *bold* 离职";
 
 const hasSubmit = (card: CardNode) => card.children.some((c) => c.type === "submit");
-
-/** What a person types and picks into each input of a card. */
-function sampleValues(card: CardNode): Record<string, string | string[]> {
-  const values: Record<string, string | string[]> = {};
-  for (const node of card.children) {
-    const input = node as InputNode;
-    switch (node.type) {
-      case "text-input":
-        values[input.id] = "Typed: <!here> <@U0BOSS> & *bold* 离职";
-        break;
-      case "date-input":
-        values[input.id] = "2026-03-31";
-        break;
-      case "choice-input":
-        values[input.id] = node.multiple
-          ? node.options.slice(1, 3).map((o) => o.value)
-          : node.options[node.options.length - 1]!.value;
-        break;
-      case "person-input":
-        values[input.id] =
-          node.search.mode === "remote" ? "employee:E1009" : (node.options[0]?.value ?? "employee:E1009");
-        break;
-    }
-  }
-  return values;
-}
 
 /** The neutral buttons, submits and link buttons of a card, in the order they are rendered. */
 function clickableNodes(card: CardNode): (ButtonNode | LinkButtonNode | SubmitNode)[] {
@@ -128,7 +99,7 @@ describe("Block Kit rendering of every example card", () => {
       const nodes = clickableNodes(card);
       const elements = clickables(message.blocks);
       expect(elements).toHaveLength(nodes.length);
-      const values = sampleValues(card);
+      const values = sampleValues(card, typed);
       nodes.forEach((node, i) => {
         const element = elements[i]!.element;
         if (node.type === "link-button") {
@@ -159,7 +130,7 @@ describe("Block Kit rendering of every example card", () => {
         chatType: "group",
         sourceMessageId: "17.1",
       });
-      const values = sampleValues(card);
+      const values = sampleValues(card, typed);
       const event = parseAction(viewSubmissionPayload(view, values));
       expect(event.action).toBe(submit.type === "submit" && submit.action);
       expect(event.value).toBe(submit.type === "submit" ? submit.value : undefined);

@@ -10,7 +10,6 @@ import {
   ChoiceInput,
   Divider,
   Fields,
-  type InputNode,
   LinkButton,
   Markdown,
   PersonInput,
@@ -20,14 +19,15 @@ import {
   TextInput,
 } from "../../cards/model.ts";
 import { escapeMarkdown } from "../../cards/templates/context.ts";
-import { notificationCardExamples, templateExamples } from "../../cards/templates/examples.ts";
-import { locales, translate } from "../../core/messages/index.ts";
+import { templateExamples } from "../../cards/templates/examples.ts";
+import { translate } from "../../core/messages/index.ts";
 import {
   executeActions,
   executeInvoke,
   submitMessage,
   validateAdaptiveCard,
 } from "../../test/fakes/teams.ts";
+import { exampleCardCases, sampleValues } from "../../test/helpers/example-cards.ts";
 import { expectGolden } from "../../test/helpers/golden.ts";
 import { parseTeamsActivity } from "./parse.ts";
 import {
@@ -42,37 +42,11 @@ import {
 
 const now = new Date("2026-03-02T01:15:00.000Z");
 const goldenDir = fileURLToPath(new URL("../../test/golden/teams/", import.meta.url));
-const examples = [...templateExamples, ...notificationCardExamples];
-const cases = locales.flatMap((locale) =>
-  examples.map((example) => [example.name, locale, example.render({ locale, t: translate })] as const),
-);
+const cases = exampleCardCases;
+/** Typed into every text input: markup this surface would act on, which must stay text. */
+const typed = "Typed: <at>Everyone</at> **bold** [x](https://evil.example) 离职";
 
 type Json = Record<string, unknown>;
-
-function sampleValues(card: CardNode): Record<string, string | string[]> {
-  const values: Record<string, string | string[]> = {};
-  for (const node of card.children) {
-    const input = node as InputNode;
-    switch (node.type) {
-      case "text-input":
-        values[input.id] = "Typed: <at>Everyone</at> **bold** [x](https://evil.example) 离职";
-        break;
-      case "date-input":
-        values[input.id] = "2026-03-31";
-        break;
-      case "choice-input":
-        values[input.id] = node.multiple
-          ? node.options.slice(1, 3).map((o) => o.value)
-          : node.options[node.options.length - 1]!.value;
-        break;
-      case "person-input":
-        values[input.id] =
-          node.search.mode === "remote" ? "employee:E1009" : (node.options[0]?.value ?? "employee:E1009");
-        break;
-    }
-  }
-  return values;
-}
 
 /** The neutral buttons and submits of a card, in order. */
 function buttonNodes(card: CardNode): (ButtonNode | SubmitNode)[] {
@@ -122,7 +96,7 @@ describe("Adaptive Card rendering of every example card", () => {
       const actions = executeActions(rendered);
       const nodes = buttonNodes(card);
       expect(actions).toHaveLength(nodes.length);
-      const values = sampleValues(card);
+      const values = sampleValues(card, typed);
       nodes.forEach((node, i) => {
         const action = actions[i]!;
         for (const activity of [executeInvoke(action, values), submitMessage(action, values)]) {
